@@ -1,0 +1,18 @@
+import { readFileSync } from 'node:fs';
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) {
+    throw new Error(`missing environment variable ${name}`);
+  }
+  return value;
+}
+
+export const config = {
+  port: Number(process.env.PORT ?? 3000),
+  jwtPrivateKey: readFileSync(required('JWT_PRIVATE_KEY_FILE')),
+  jwtPublicKey: readFileSync(required('JWT_PUBLIC_KEY_FILE')),
+  billingPublicKey: readFileSync(required('BILLING_PUBLIC_KEY_FILE')),
+  refreshTokenSecret: required('REFRESH_TOKEN_SECRET'),
+  apiKeySecret: required('API_KEY_SECRET'),
+};
