@@ -1,0 +1,17 @@
+//! authlint finds broken authentication (OWASP API Security Top 10 2023,
+//! API2) in JavaScript, TypeScript and Rust code. The modules follow the
+//! pipeline: `discover` picks files, `source` holds one, `lang` parses it and
+//! builds its semantic model, `rules` checks it, `scan` runs it all in
+//! parallel, and `report` renders the result.
+
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod discover;
+pub mod finding;
+pub mod lang;
+pub mod prefilter;
+pub mod report;
+pub mod rules;
+pub mod scan;
+pub mod source;

@@ -1,0 +1,144 @@
+//! The rule catalogue: every rule's metadata, documentation and check, and
+//! the registry that lists them. One rule lives in one file, in a folder per
+//! family; `authlint explain`, the README table and the reports all read the
+//! metadata from here, so nothing is documented twice.
+
+pub mod jwt;
+
+use crate::finding::{Diagnostic, Severity};
+use crate::lang::js::JsFile;
+use crate::lang::rust::RustFile;
+use crate::source::LanguageFamily;
+
+/// A rule: what it is, how it maps to the standards, and its checks.
+pub struct Rule {
+    /// The public id, `family/name`. Never renamed without an alias.
+    pub id: &'static str,
+    pub severity: Severity,
+    pub languages: &'static [LanguageFamily],
+    /// One line for `authlint rules` and the SARIF short description.
+    pub summary: &'static str,
+    /// Markdown under the fixed headings (What it does, Why is this bad,
+    /// Example, Use instead, Known problems, References).
+    pub docs: &'static str,
+    pub cwe: &'static [u32],
+    pub owasp: &'static [&'static str],
+    pub soc2: &'static [&'static str],
+    pub pci_dss: &'static [&'static str],
+    /// Words at least one of which (ASCII case ignored) a file must contain
+    /// for the rule to have anything to find there. Files without any
+    /// trigger of any enabled rule are not parsed at all. Empty: always run.
+    pub triggers: &'static [&'static str],
+    pub check_js: Option<fn(&JsFile<'_>, &mut Vec<Diagnostic>)>,
+    pub check_rust: Option<fn(&RustFile<'_>, &mut Vec<Diagnostic>)>,
+}
+
+impl std::fmt::Debug for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.id)
+    }
+}
+
+impl Rule {
+    pub fn family(&self) -> &'static str {
+        self.id.split('/').next().unwrap_or(self.id)
+    }
+
+    pub fn cwe_ids(&self) -> Vec<String> {
+        self.cwe.iter().map(|id| format!("CWE-{id}")).collect()
+    }
+}
+
+/// The headings every rule's documentation carries, in this order.
+pub const DOC_HEADINGS: [&str; 6] = [
+    "## What it does",
+    "## Why is this bad",
+    "## Example",
+    "## Use instead",
+    "## Known problems",
+    "## References",
+];
+
+/// Every rule authlint knows, in catalogue order.
+pub static ALL: &[&Rule] = &[
+    &jwt::missing_algorithms::RULE,
+    &jwt::none_algorithm::RULE,
+    &jwt::algorithm_confusion::RULE,
+    &jwt::decode_without_verify::RULE,
+    &jwt::hardcoded_secret::RULE,
+    &jwt::missing_claims_validation::RULE,
+    &jwt::no_expiry::RULE,
+];
+
+pub fn find(id: &str) -> Option<&'static Rule> {
+    ALL.iter().copied().find(|rule| rule.id == id)
+}
+
+/// Whether a selector (a rule id or a whole family such as `jwt`) names
+/// at least one rule.
+pub fn selector_is_known(selector: &str) -> bool {
+    ALL.iter().any(|rule| selector_matches(selector, rule))
+}
+
+pub fn selector_matches(selector: &str, rule: &Rule) -> bool {
+    let selector = selector.trim_end_matches('/');
+    rule.id == selector || rule.family() == selector
+}
+
+/// When two rules describe the same expression, only the more specific one
+/// reports. Each chain lists the most specific rule first.
+const PRECEDENCE: &[&[&str]] = &[
+    &[
+        "jwt/none-algorithm",
+        "jwt/algorithm-confusion",
+        "jwt/missing-algorithms",
+    ],
+    &["password/plaintext", "crypto/timing-unsafe-compare"],
+    &[
+        "secret/known-key",
+        "jwt/hardcoded-secret",
+        "secret/hardcoded-credential",
+    ],
+];
+
+fn precedence_rank(id: &str) -> Option<(usize, usize)> {
+    PRECEDENCE.iter().enumerate().find_map(|(chain, ids)| {
+        ids.iter()
+            .position(|candidate| *candidate == id)
+            .map(|rank| (chain, rank))
+    })
+}
+
+/// Drops the less specific of two diagnostics on overlapping code, and exact
+/// repeats (a literal reached from two calls is reported once).
+pub fn resolve_overlaps(diagnostics: &mut Vec<Diagnostic>) {
+    diagnostics.sort_by(|a, b| {
+        (a.range.start, a.range.end, a.rule.id, &a.message).cmp(&(
+            b.range.start,
+            b.range.end,
+            b.rule.id,
+            &b.message,
+        ))
+    });
+    diagnostics.dedup_by(|later, earlier| {
+        later.rule.id == earlier.rule.id && later.range == earlier.range
+    });
+    let ranked: Vec<_> = diagnostics
+        .iter()
+        .map(|d| (precedence_rank(d.rule.id), d.range.clone()))
+        .collect();
+    let mut index = 0;
+    diagnostics.retain(|_| {
+        let (rank, range) = &ranked[index];
+        index += 1;
+        let Some((chain, rank)) = rank else {
+            return true;
+        };
+        !ranked.iter().any(|(other, other_range)| {
+            matches!(other, Some((other_chain, other_rank))
+                if other_chain == chain && other_rank < rank)
+                && other_range.start < range.end
+                && range.start < other_range.end
+        })
+    });
+}

@@ -1,0 +1,264 @@
+//! The fixture harness. Every file under `tests/fixtures/` is scanned with
+//! all rules, and its annotations are checked. An annotation sits on the line
+//! before a statement and covers the lines up to the next blank line or
+//! annotation:
+//!
+//! - `// expect: RULE` — the statement must be flagged by RULE;
+//! - `// ok: RULE` — it must not be;
+//! - `// todo-expect: RULE` — a known miss: it is not flagged yet;
+//! - `// todo-ok: RULE` — a known false alarm: it is flagged still.
+//!
+//! Several rules may be comma-separated. YAML-style `#` comments work too.
+//! Any finding in a fixture that no annotation expects fails the test, so
+//! fixtures also guard against noise from every other rule.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use authlint::finding::Finding;
+use authlint::rules;
+use authlint::scan::scan_text;
+use authlint::source::Language;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Expect,
+    Ok,
+    TodoExpect,
+    TodoOk,
+}
+
+#[derive(Debug)]
+struct Annotation {
+    kind: Kind,
+    rule: String,
+    /// 1-based line of the annotation itself.
+    line: usize,
+    /// The lines it covers, inclusive.
+    covers: (usize, usize),
+}
+
+fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+fn fixture_files() -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut stack = vec![fixtures_dir()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if Language::from_path(&path).is_some() {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+fn is_annotation(line: &str) -> bool {
+    let trimmed = line.trim_start();
+    let body = trimmed
+        .strip_prefix("//")
+        .or_else(|| trimmed.strip_prefix('#'))
+        .map(str::trim_start);
+    body.is_some_and(|b| {
+        ["expect:", "ok:", "todo-expect:", "todo-ok:"]
+            .iter()
+            .any(|p| b.starts_with(p))
+    })
+}
+
+fn parse_annotations(text: &str) -> Vec<Annotation> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut annotations = Vec::new();
+    for (index, line) in lines.iter().enumerate() {
+        let trimmed = line.trim_start();
+        let body = trimmed
+            .strip_prefix("//")
+            .or_else(|| trimmed.strip_prefix('#'))
+            .map(str::trim_start);
+        let Some(body) = body else { continue };
+        let (kind, rest) = if let Some(rest) = body.strip_prefix("todo-expect:") {
+            (Kind::TodoExpect, rest)
+        } else if let Some(rest) = body.strip_prefix("todo-ok:") {
+            (Kind::TodoOk, rest)
+        } else if let Some(rest) = body.strip_prefix("expect:") {
+            (Kind::Expect, rest)
+        } else if let Some(rest) = body.strip_prefix("ok:") {
+            (Kind::Ok, rest)
+        } else {
+            continue;
+        };
+        // Annotations may stack; they all cover the statement below them.
+        let mut first = index + 1;
+        while first < lines.len() && is_annotation(lines[first]) {
+            first += 1;
+        }
+        let start = first + 1;
+        let mut end = first;
+        while end < lines.len() {
+            let next = lines[end];
+            if next.trim().is_empty() || is_annotation(next) {
+                break;
+            }
+            end += 1;
+        }
+        for rule in rest.split(',').map(str::trim).filter(|r| !r.is_empty()) {
+            annotations.push(Annotation {
+                kind,
+                rule: rule.to_string(),
+                line: index + 1,
+                covers: (start, end.max(start)),
+            });
+        }
+    }
+    annotations
+}
+
+fn scan_fixture(path: &Path) -> (String, Vec<Finding>) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let display = path
+        .strip_prefix(fixtures_dir())
+        .unwrap()
+        .to_string_lossy()
+        .replace('\\', "/");
+    let findings = scan_text(&display, text.clone(), rules::ALL, true)
+        .unwrap_or_else(|error| panic!("{display}: {error}"));
+    let unfiltered = scan_text(&display, text.clone(), rules::ALL, false).unwrap();
+    let summary = |f: &[Finding]| -> Vec<(usize, usize, &str)> {
+        f.iter().map(|f| (f.line, f.column, f.rule.id)).collect()
+    };
+    assert_eq!(
+        summary(&findings),
+        summary(&unfiltered),
+        "{display}: the prefilter changed the findings"
+    );
+    (text, findings)
+}
+
+#[test]
+fn every_fixture_annotation_holds() {
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for path in fixture_files() {
+        let (text, findings) = scan_fixture(&path);
+        let annotations = parse_annotations(&text);
+        let name = path
+            .strip_prefix(fixtures_dir())
+            .unwrap()
+            .display()
+            .to_string();
+        for annotation in &annotations {
+            assert!(
+                rules::find(&annotation.rule).is_some(),
+                "{name}:{}: unknown rule `{}` in an annotation",
+                annotation.line,
+                annotation.rule
+            );
+            let (from, to) = annotation.covers;
+            let flagged = findings
+                .iter()
+                .any(|f| f.rule.id == annotation.rule && (from..=to).contains(&f.line));
+            let wanted = matches!(annotation.kind, Kind::Expect | Kind::TodoOk);
+            if flagged != wanted {
+                let what = match annotation.kind {
+                    Kind::Expect => "expected a finding, got none",
+                    Kind::Ok => "expected no finding, got one",
+                    Kind::TodoExpect => "a known miss is found now: make it `expect`",
+                    Kind::TodoOk => "a known false alarm is gone now: make it `ok`",
+                };
+                failures.push(format!(
+                    "{name}:{}: {} — {what}",
+                    annotation.line, annotation.rule
+                ));
+            }
+            checked += 1;
+        }
+        for finding in &findings {
+            let covered = annotations.iter().any(|a| {
+                a.rule == finding.rule.id
+                    && matches!(a.kind, Kind::Expect | Kind::TodoOk)
+                    && (a.covers.0..=a.covers.1).contains(&finding.line)
+            });
+            if !covered {
+                failures.push(format!(
+                    "{name}:{}: unexpected {} — {}",
+                    finding.line, finding.rule.id, finding.message
+                ));
+            }
+        }
+    }
+    assert!(checked > 0, "no annotations found under tests/fixtures");
+    assert!(
+        failures.is_empty(),
+        "fixture failures:\n{}",
+        failures.join("\n")
+    );
+}
+
+/// Every rule has, in each language it covers, at least one statement that
+/// must be flagged and one that must not.
+#[test]
+fn every_rule_has_fixtures_that_flag_and_fixtures_that_stay_quiet() {
+    let mut seen: BTreeMap<(String, &str, bool), usize> = BTreeMap::new();
+    for path in fixture_files() {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let family = Language::from_path(&path).unwrap().family().name();
+        for annotation in parse_annotations(&text) {
+            let positive = match annotation.kind {
+                Kind::Expect => true,
+                Kind::Ok => false,
+                _ => continue,
+            };
+            *seen.entry((annotation.rule, family, positive)).or_default() += 1;
+        }
+    }
+    let mut missing = Vec::new();
+    for rule in rules::ALL {
+        for language in rule.languages {
+            for positive in [true, false] {
+                let key = (rule.id.to_string(), language.name(), positive);
+                if !seen.contains_key(&key) {
+                    let what = if positive { "expect" } else { "ok" };
+                    missing.push(format!(
+                        "{} has no `{what}` fixture in {}",
+                        rule.id,
+                        language.name()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+}
+
+/// What users read: the text report of each rule family's fixtures.
+#[test]
+fn text_output_snapshots() {
+    let mut by_family: BTreeMap<String, String> = BTreeMap::new();
+    for path in fixture_files() {
+        let relative = path.strip_prefix(fixtures_dir()).unwrap();
+        let family = relative
+            .components()
+            .next()
+            .unwrap()
+            .as_os_str()
+            .to_string_lossy()
+            .to_string();
+        let (_, findings) = scan_fixture(&path);
+        let result = authlint::scan::ScanResult {
+            findings,
+            files_scanned: 1,
+            ..Default::default()
+        };
+        let text = authlint::report::text::render(&result, false, true);
+        by_family.entry(family).or_default().push_str(&text);
+    }
+    for (family, text) in by_family {
+        insta::assert_snapshot!(format!("text_{family}"), text);
+    }
+}
