@@ -34,7 +34,8 @@ assigned to `req.user` or similar, returned from a middleware, compared
 against ids or roles, or handed to `done`/`next` or a user lookup, in a
 function that verifies nothing. In Rust it flags
 `insecure_disable_signature_validation()`, `validate_signature = false`
-(in any syntax) and the `dangerous_*decode*` functions of `jsonwebtoken`.
+(in any syntax) and the `dangerous_*decode*` and `dangerous::insecure_decode*`
+functions of `jsonwebtoken`.
 
 ## Why is this bad
 Decoding only reads the base64 payload. Anyone can write a token that says

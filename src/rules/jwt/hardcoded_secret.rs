@@ -36,10 +36,12 @@ key of a JWT API: `jsonwebtoken`'s `sign`/`verify`, `express-jwt` and
 `koa-jwt`'s `secret`, `passport-jwt`'s `secretOrKey`, `@fastify/jwt` and
 `@nestjs/jwt`'s `secret`/`privateKey`, `jose` keys built with `TextEncoder`,
 `Buffer.from` or `createSecretKey`, and in Rust `EncodingKey::from_secret`,
-`DecodingKey::from_secret`, the `from_*_pem` private keys and HMAC keys of the
-`jwt` and `jwt-simple` crates. A literal fallback after an environment read
-(`process.env.JWT_SECRET || 'dev-secret'`) is flagged too: it is what runs
-whenever the variable is missing. The finding is reported once, where the
+`DecodingKey::from_secret`, the `from_*_pem` private keys, the HMAC keys and
+key pairs of the `jwt` and `jwt-simple` crates, also through `const`,
+`static` and `LazyLock` initializers. A literal fallback after an environment
+read (`process.env.JWT_SECRET || 'dev-secret'`, Rust
+`env::var(..).unwrap_or(..)` or `option_env!(..).unwrap_or(..)`) is flagged
+too: it is what runs whenever the variable is missing. The finding is reported once, where the
 literal is written, and says whether the value is also weak.
 
 ## Why is this bad
@@ -61,7 +63,8 @@ rotate a key that was committed.
 
 ## Known problems
 Keys read from files, configuration modules or secret managers are not
-followed and not flagged. Public keys (PEM `PUBLIC KEY` and certificates)
+followed and not flagged, and neither is a literal that reaches the key
+through a function parameter (`Keys::new(secret)` called with a literal). Public keys (PEM `PUBLIC KEY` and certificates)
 are not secrets and are never flagged.
 
 ## References

@@ -36,7 +36,9 @@ Flags token verification that does not pin the accepted signing algorithms:
 set-ups without an algorithm list; `jose`'s `jwtVerify` without `algorithms`
 when its key does not fix the algorithm (a shared secret or a `KeyObject`);
 and a Rust `jsonwebtoken::Validation` whose `algorithms` list is emptied or
-taken from the unverified token header.
+taken from the unverified token header (`Validation::new(header.alg)`, also
+through `let`, `match` or a `&Header` parameter), unless the same function
+first compares `header.alg` with a fixed `Algorithm`.
 
 ## Why is this bad
 A JWT names its own algorithm in its header. A verifier that accepts whatever
@@ -65,7 +67,10 @@ let validation = Validation::new(Algorithm::RS256);
 ## Known problems
 Options built by a function or imported from another module are unknown, and
 the rule stays silent on them. `@nestjs/jwt`'s `JwtService#verify` inherits
-the module's options, so only `JwtModule.register` is checked.
+the module's options, so only `JwtModule.register` is checked. Recent
+releases of the Rust `jsonwebtoken` crate refuse a key whose family differs
+from the token's algorithm, which narrows (but does not remove) the risk of a
+header-chosen algorithm; the rule still asks for a pinned one.
 
 ## References
 - RFC 8725, JSON Web Token Best Current Practices, section 3.1

@@ -34,9 +34,11 @@ const DOCS: &str = r"
 Flags token verification that turns off the expiry check
 (`ignoreExpiration: true`, Rust `validate_exp = false`), tolerates more than
 five minutes of clock skew (`clockTolerance`, Rust `leeway`), or, in a call
-that already passes options, checks neither `audience` nor `issuer`. In Rust
+that already passes options, checks neither `audience` nor `issuer` (and
+does not compare `claims.iss` or `claims.aud` by hand afterwards). In Rust
 it also flags `validate_aud = false` with no `set_audience` or `set_issuer`,
-and a cleared `required_spec_claims`.
+and a `required_spec_claims` set that ends up without `exp` (cleared,
+replaced, or `exp` removed).
 
 ## Why is this bad
 Without the expiry check a stolen token works forever. Without issuer and
@@ -59,8 +61,10 @@ jwt.verify(token, key, {
 
 ## Known problems
 Issuer and audience are only required where the call already passes options,
-so a bare `verify(token, key)` is left to `jwt/missing-algorithms`. Checks
-done by hand on the decoded payload afterwards are not recognised.
+so a bare `verify(token, key)` is left to `jwt/missing-algorithms`. A Rust
+`Validation` reached through a struct field (`self.validation.validate_exp =
+false`) or received as a `&mut` parameter is not judged: its set-up is
+elsewhere.
 
 ## References
 - RFC 8725, JSON Web Token Best Current Practices, sections 3.8 and 3.9

@@ -36,7 +36,10 @@ Flags tokens signed with no expiry: `jsonwebtoken`'s `sign` without
 `@fastify/jwt` registered without a signing `expiresIn`, `jose`'s `SignJWT`
 chains without `setExpirationTime`; and access tokens that live longer than
 24 hours. In Rust it flags `jsonwebtoken::encode` of a claims struct,
-defined in the same file, that has no `exp` field.
+defined in the same file, that has no `exp` field (serde renames and
+`#[serde(flatten)]` respected), of a `json!` payload without `exp`, an `exp`
+more than 24 hours ahead, and `jwt-simple` claims created for longer than
+24 hours. Code that says it issues refresh tokens may give them a long life.
 
 ## Why is this bad
 A token without an expiry is a password that never changes and cannot be
@@ -55,7 +58,9 @@ const token = jwt.sign({ sub: user.id }, process.env.JWT_SECRET, { expiresIn: '1
 ## Known problems
 Payloads and options built elsewhere are unknown, and the rule stays silent.
 Long-lived tokens in code that says it is about refresh tokens are accepted.
-Claims structs defined in another file are not looked up.
+Claims structs defined in another file are not looked up. Two structs of
+the same name in one file are merged, so a test struct without `exp` next to
+a real one with it is missed.
 
 ## References
 - RFC 8725, JSON Web Token Best Current Practices

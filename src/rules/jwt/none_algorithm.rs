@@ -31,7 +31,8 @@ Flags `'none'` (in any case) in the list of algorithms a verifier accepts, and
 `none` used as the signing algorithm: `jsonwebtoken`'s `algorithm: 'none'`,
 `jose`'s `UnsecuredJWT` or `setProtectedHeader({ alg: 'none' })`, and in Rust
 the `jwt` crate's `AlgorithmType::None` and `biscuit`'s
-`SignatureAlgorithm::None`.
+`SignatureAlgorithm::None` used to build or accept a token (a `match` arm or
+a comparison that rejects them is fine).
 
 ## Why is this bad
 A token with `alg: none` carries no signature. A verifier that accepts it
