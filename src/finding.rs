@@ -114,11 +114,13 @@ impl Finding {
         } else {
             line_text.chars().count() + 1
         };
-        let frame = frame(
-            &snippet,
-            start.column - 1,
-            underline_end.saturating_sub(start.column),
-        );
+        // The mask has its own length: widen or narrow the underline by the
+        // difference when the secret sits inside it.
+        let masked_delta = char_count(&snippet).cast_signed() - char_count(line_text).cast_signed();
+        let underline = underline_end
+            .saturating_sub(start.column)
+            .saturating_add_signed(masked_delta);
+        let frame = frame(&snippet, start.column - 1, underline);
         let snippet = truncate_snippet(snippet.trim());
         let reported = file.text.get(diagnostic.range.clone()).unwrap_or_default();
         let fingerprint = fingerprint(
@@ -177,6 +179,10 @@ fn mask_in_line(
         return mask_secret(line_text);
     };
     format!("{before}{}{after}", mask_secret(value))
+}
+
+fn char_count(text: &str) -> usize {
+    text.chars().count()
 }
 
 /// Cuts a window of a long line around the underlined part.
