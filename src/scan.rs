@@ -289,7 +289,7 @@ fn analyse(
             }
             let file = js::JsFile::new(source, &tree);
             for rule in &rules {
-                if let Some(check) = rule.check_js {
+                if let Some(check) = rule.checks.js {
                     check(&file, &mut diagnostics);
                 }
             }
@@ -309,7 +309,7 @@ fn analyse(
             if !parse_only {
                 let file = rust::RustFile::new(source, &syntax);
                 for rule in &rules {
-                    if let Some(check) = rule.check_rust {
+                    if let Some(check) = rule.checks.rust {
                         check(&file, &mut diagnostics);
                     }
                 }

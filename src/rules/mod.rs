@@ -29,8 +29,32 @@ pub struct Rule {
     /// for the rule to have anything to find there. Files without any
     /// trigger of any enabled rule are not parsed at all. Empty: always run.
     pub triggers: &'static [&'static str],
-    pub check_js: Option<fn(&JsFile<'_>, &mut Vec<Diagnostic>)>,
-    pub check_rust: Option<fn(&RustFile<'_>, &mut Vec<Diagnostic>)>,
+    /// The rule's checks, one per kind of file it reads.
+    pub checks: Checks,
+}
+
+/// A rule's check for each kind of file. Rules fill in what they cover and
+/// leave the rest to `..Checks::NONE`, so a new kind of file touches only
+/// this struct:
+///
+/// ```ignore
+/// checks: Checks { js: Some(check_js), rust: Some(check_rust), ..Checks::NONE },
+/// ```
+#[derive(Clone, Copy)]
+pub struct Checks {
+    pub js: Option<fn(&JsFile<'_>, &mut Vec<Diagnostic>)>,
+    pub rust: Option<fn(&RustFile<'_>, &mut Vec<Diagnostic>)>,
+}
+
+impl Checks {
+    pub const NONE: Self = Self {
+        js: None,
+        rust: None,
+    };
+
+    pub fn is_empty(&self) -> bool {
+        self.js.is_none() && self.rust.is_none()
+    }
 }
 
 impl std::fmt::Debug for Rule {

@@ -10,7 +10,7 @@ use super::{Api, JwtCall, Options, jwt_calls, validations};
 use crate::finding::{Diagnostic, Severity};
 use crate::lang::js::{Binding, JsFile, Property, unwrap_expression};
 use crate::lang::rust::{FnBody, RustFile};
-use crate::rules::Rule;
+use crate::rules::{Checks, Rule};
 use crate::source::LanguageFamily;
 
 pub static RULE: Rule = Rule {
@@ -24,8 +24,11 @@ pub static RULE: Rule = Rule {
     soc2: &["CC6.1"],
     pci_dss: &["8.3.2", "6.2.4"],
     triggers: super::TRIGGERS,
-    check_js: Some(check_js),
-    check_rust: Some(check_rust),
+    checks: Checks {
+        js: Some(check_js),
+        rust: Some(check_rust),
+        ..Checks::NONE
+    },
 };
 
 const DOCS: &str = r"

@@ -11,7 +11,7 @@ use super::{Api, ValidationUse, duration_seconds, jwt_calls, validations};
 use crate::finding::{Diagnostic, Severity};
 use crate::lang::js::{JsFile, Property, Value, enclosing_function};
 use crate::lang::rust::RustFile;
-use crate::rules::Rule;
+use crate::rules::{Checks, Rule};
 use crate::source::LanguageFamily;
 
 pub static RULE: Rule = Rule {
@@ -25,8 +25,11 @@ pub static RULE: Rule = Rule {
     soc2: &["CC6.1"],
     pci_dss: &["8.2.8", "8.3.1"],
     triggers: super::TRIGGERS,
-    check_js: Some(check_js),
-    check_rust: Some(check_rust),
+    checks: Checks {
+        js: Some(check_js),
+        rust: Some(check_rust),
+        ..Checks::NONE
+    },
 };
 
 const DOCS: &str = r"
