@@ -381,10 +381,14 @@ def corpus_result(name: str, directory: Path, size: CorpusSize,
     by_name = {row["command"]: row for row in rows}
     floor = by_name.get("floor")
     for row in rows:
-        row["over_floor"] = None
+        row["over_floor"] = row["cpu_over_floor"] = None
         if floor is not None and row is not floor:
             row["over_floor"] = round(row["median_wall_s"]
                                       / floor["median_wall_s"], 2)
+            # CPU time is the steadier figure on a machine that is busy.
+            if floor["median_cpu_s"] > 0:
+                row["cpu_over_floor"] = round(row["median_cpu_s"]
+                                              / floor["median_cpu_s"], 2)
     ratio = by_name["full"]["over_floor"] if "full" in by_name else None
     return {
         "corpus": name,
@@ -419,7 +423,8 @@ def print_table(results: list[dict], runs: int) -> None:
                   f"{row['median_wall_s']:>9.3f} {row['median_cpu_s']:>7.2f} "
                   f"{row['files_per_s']:>9.0f} {row['mb_per_s']:>7.1f} "
                   f"{row['peak_rss_mib']:>13.1f}")
-        ratios = [f"{row['command']} / floor = {row['over_floor']:.2f}"
+        ratios = [f"{row['command']} / floor = {row['over_floor']:.2f} "
+                  f"(cpu {row['cpu_over_floor'] or float('nan'):.2f})"
                   for row in result["commands"]
                   if row["over_floor"] is not None]
         if ratios:
@@ -512,6 +517,10 @@ def main(argv: list[str]) -> int:
             vendor = build_rust_corpus(root)
             corpora.append(("rust", vendor, rust_versions(vendor)))
 
+        load_before = os.getloadavg()[0]
+        if load_before > (os.cpu_count() or 1) / 2:
+            log(f"the machine is busy (load {load_before:.1f}): wall times "
+                "will be noisy; compare the cpu columns")
         results = []
         for name, directory, versions in corpora:
             size = measure_corpus(directory)
@@ -528,14 +537,19 @@ def main(argv: list[str]) -> int:
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
+    load_after = os.getloadavg()[0]
     if args.json:
         report = {"runs": args.runs, "warmup": args.warmup,
                   "cpus": os.cpu_count(), "dry_run": args.dry_run,
+                  "load_before": round(load_before, 2),
+                  "load_after": round(load_after, 2),
                   "rss_source": "gnu-time" if timer.gnu_time else "wait4",
                   "corpora": results}
         print(json.dumps(report, indent=2))
     else:
         print_table(results, args.runs)
+        print(f"\nload average {load_before:.2f} before, {load_after:.2f} "
+              f"after, on {os.cpu_count()} CPUs")
     return 0
 
 
