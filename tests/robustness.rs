@@ -23,7 +23,7 @@ fn scan(dir: &Path) -> (serde_json::Value, String) {
         .unwrap()
         .current_dir(dir)
         .args(["scan", "--format", "json"])
-        .timeout(std::time::Duration::from_secs(120))
+        .timeout(std::time::Duration::from_mins(2))
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
