@@ -53,7 +53,7 @@ fn with_neighbour() -> TempDir {
 fn random_binary_named_js() {
     let dir = with_neighbour();
     let noise: Vec<u8> = (0..4096u32)
-        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13).to_le_bytes()[0])
         .collect();
     write(dir.path(), "noise.js", noise);
     let (_, stderr) = scan(dir.path());
