@@ -3,15 +3,15 @@
 
 use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
 
-use crate::finding::Severity;
+use crate::finding::{Finding, Severity};
 use crate::report::{self, Format};
-use crate::rules;
-use crate::scan::{self, ScanOptions};
+use crate::scan::{self, ScanOptions, ScanResult, Skipped};
+use crate::{baseline, config, git, rules};
 
 /// Finds broken authentication (OWASP API2:2023) in JavaScript, TypeScript
 /// and Rust code.
@@ -33,53 +33,51 @@ pub enum Command {
         /// A rule id, such as `jwt/missing-algorithms`
         rule: String,
     },
+    /// Record today's findings as accepted, so that `scan --baseline`
+    /// reports only new ones
+    Baseline(BaselineArgs),
+    /// Manage the plain git pre-commit hook
+    #[command(subcommand)]
+    Hook(HookCommand),
 }
 
+#[derive(Debug, Subcommand)]
+pub enum HookCommand {
+    /// Install the pre-commit hook that scans staged content
+    /// (`core.hooksPath` is respected)
+    Install {
+        /// Replace a pre-commit hook that authlint did not write
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+/// What to scan and with which rules: shared by `scan` and `baseline`.
 #[derive(Debug, Args)]
-pub struct ScanArgs {
-    /// Files or directories to scan
+pub struct Inputs {
+    /// Files or directories to scan (with `--staged`: pathspecs that limit
+    /// the staged files)
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
 
-    /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    /// Read this configuration file instead of looking for `authlint.toml`
+    /// or `.authlint.toml` from the scanned path up to the repository root
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 
-    /// Write the report to a file instead of standard output
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
-
-    /// Run only these rules or families (comma-separated, repeatable)
+    /// Run only these rules or families (comma-separated, repeatable);
+    /// replaces the configuration's `select`
     #[arg(long, value_delimiter = ',', value_name = "RULE")]
     pub select: Vec<String>,
 
-    /// Do not run these rules or families (comma-separated, repeatable)
+    /// Do not run these rules or families (comma-separated, repeatable);
+    /// added to the configuration's `ignore`
     #[arg(long, value_delimiter = ',', value_name = "RULE")]
     pub ignore: Vec<String>,
-
-    /// Fail (exit 1) on findings of this severity or higher
-    #[arg(long, value_name = "SEVERITY", default_value = "low", value_parser = parse_severity)]
-    pub fail_on: Severity,
-
-    /// Exit 0 even when there are findings
-    #[arg(long)]
-    pub exit_zero: bool,
 
     /// Worker threads (default: one per core)
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
-
-    /// Print findings only: no summary, no warnings
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
-
-    /// Never colour the text output
-    #[arg(long)]
-    pub no_color: bool,
-
-    /// Print files, bytes, time and files skipped to standard error
-    #[arg(long)]
-    pub stats: bool,
 
     /// Also walk `node_modules`, vendor, target, dist and minified bundles
     #[arg(long)]
@@ -92,6 +90,69 @@ pub struct ScanArgs {
     /// Run every rule on every file, even files without its trigger words
     #[arg(long, hide = true)]
     pub no_prefilter: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    #[command(flatten)]
+    pub inputs: Inputs,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Write the report to a file instead of standard output
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Scan the content staged for commit (the git index), not the work
+    /// tree: what a pre-commit hook must check
+    #[arg(long)]
+    pub staged: bool,
+
+    /// Report only findings on lines added or changed since the merge base
+    /// of REV and HEAD (for pull requests: `--diff-base origin/main`)
+    #[arg(long, value_name = "REV")]
+    pub diff_base: Option<String>,
+
+    /// Do not report findings this baseline file accepts
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Report inline suppressions that suppress nothing
+    /// (`meta/unused-suppression`)
+    #[arg(long)]
+    pub report_unused_suppressions: bool,
+
+    /// Fail (exit 1) on findings of this severity or higher
+    #[arg(long, value_name = "SEVERITY", default_value = "low", value_parser = parse_severity)]
+    pub fail_on: Severity,
+
+    /// Exit 0 even when there are findings
+    #[arg(long)]
+    pub exit_zero: bool,
+
+    /// Print findings only: no summary, no warnings
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+
+    /// Never colour the text output
+    #[arg(long)]
+    pub no_color: bool,
+
+    /// Print files, bytes, time and files skipped to standard error
+    #[arg(long)]
+    pub stats: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
+    #[command(flatten)]
+    pub inputs: Inputs,
+
+    /// The baseline file to write (JSON, one entry per line)
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
 }
 
 fn parse_severity(text: &str) -> Result<Severity, String> {
@@ -113,25 +174,84 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             write_stdout(&explain(found))?;
             Ok(0)
         }
+        Command::Baseline(args) => run_baseline(&args),
+        Command::Hook(HookCommand::Install { force }) => install_hook(force),
     }
 }
 
-fn run_scan(args: &ScanArgs) -> anyhow::Result<u8> {
-    for selector in args.select.iter().chain(&args.ignore) {
+/// Scan options from the command line and the configuration file.
+fn scan_options(inputs: &Inputs, current_dir: &Path) -> anyhow::Result<ScanOptions> {
+    for selector in inputs.select.iter().chain(&inputs.ignore) {
         if !rules::selector_is_known(selector) {
             bail!("unknown rule or family `{selector}`; `authlint rules` lists them");
         }
     }
-    let options = ScanOptions {
-        paths: args.paths.clone(),
-        select: args.select.clone(),
-        ignore: args.ignore.clone(),
-        include_default_excluded: args.no_default_excludes,
-        parse_only: args.parse_only,
-        no_prefilter: args.no_prefilter,
-        jobs: args.jobs,
+    let config = config::resolve(inputs.config.as_deref(), &inputs.paths, current_dir)?;
+    let select = if inputs.select.is_empty() {
+        config.select.clone()
+    } else {
+        inputs.select.clone()
     };
-    let result = scan::scan(&options)?;
+    let mut ignore = config.ignore.clone();
+    ignore.extend(inputs.ignore.iter().cloned());
+    Ok(ScanOptions {
+        paths: inputs.paths.clone(),
+        select,
+        ignore,
+        include_default_excluded: inputs.no_default_excludes,
+        parse_only: inputs.parse_only,
+        no_prefilter: inputs.no_prefilter,
+        jobs: inputs.jobs,
+        max_file_size: None,
+        report_unused_suppressions: false,
+        config,
+    })
+}
+
+fn run_scan(args: &ScanArgs) -> anyhow::Result<u8> {
+    let current_dir = std::env::current_dir().context("cannot read the current directory")?;
+    let mut options = scan_options(&args.inputs, &current_dir)?;
+    options.report_unused_suppressions = args.report_unused_suppressions;
+    let baseline = args
+        .baseline
+        .as_deref()
+        .map(baseline::Baseline::load)
+        .transpose()?;
+
+    let mut result = if args.staged {
+        let (blobs, skipped) = git::staged_blobs(
+            &options.paths,
+            &current_dir,
+            options.include_default_excluded,
+            options.max_file_size.unwrap_or(scan::DEFAULT_MAX_FILE_SIZE),
+        )
+        .context("cannot read the staged files")?;
+        let mut result = scan::scan_blobs(blobs, &options)?;
+        result.skipped.extend(
+            skipped
+                .into_iter()
+                .map(|(path, reason)| Skipped { path, reason }),
+        );
+        result.skipped.sort();
+        result
+    } else {
+        scan::scan(&options)?
+    };
+    if let Some(rev) = &args.diff_base {
+        let changed = git::changed_lines(rev, args.staged)?;
+        let base = current_dir
+            .canonicalize()
+            .unwrap_or_else(|_| current_dir.clone());
+        let touched = |finding: &Finding| {
+            let path = base.join(&finding.path);
+            changed.touches(&path, finding.line, finding.end_line)
+        };
+        result.findings.retain(|f| touched(f));
+        result.suppressed.retain(|s| touched(&s.finding));
+    }
+    if let Some(baseline) = &baseline {
+        result.baselined = baseline.filter(&mut result.findings);
+    }
 
     if !args.quiet {
         let mut stderr = std::io::stderr().lock();
@@ -144,27 +264,7 @@ fn run_scan(args: &ScanArgs) -> anyhow::Result<u8> {
         }
     }
     if args.stats {
-        let mut stderr = std::io::stderr().lock();
-        let seconds = result.duration.as_secs_f64();
-        let _ = writeln!(
-            stderr,
-            "authlint: {} files, {} bytes in {:.3}s; {} skipped, {} errors",
-            result.files_scanned,
-            result.bytes_scanned,
-            seconds,
-            result.skipped.len(),
-            result.errors.len()
-        );
-        for (language, count) in &result.files_by_language {
-            let _ = writeln!(stderr, "authlint:   {language}: {count} files");
-        }
-        for skipped in &result.skipped {
-            let _ = writeln!(
-                stderr,
-                "authlint:   skipped {}: {}",
-                skipped.path, skipped.reason
-            );
-        }
+        print_stats(&result, &options);
     }
 
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
@@ -178,9 +278,124 @@ fn run_scan(args: &ScanArgs) -> anyhow::Result<u8> {
             .with_context(|| format!("cannot write the report to {}", path.display()))?,
         None => write_stdout(&rendered)?,
     }
+    if args.format == Format::Github
+        && let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|v| !v.is_empty())
+    {
+        append(Path::new(&summary), &report::github::step_summary(&result))
+            .context("cannot write the GitHub step summary")?;
+    }
 
     let failing = result.findings.iter().any(|f| f.severity() >= args.fail_on);
     Ok(u8::from(failing && !args.exit_zero))
+}
+
+fn print_stats(result: &ScanResult, options: &ScanOptions) {
+    let mut stderr = std::io::stderr().lock();
+    let seconds = result.duration.as_secs_f64();
+    if let Some(file) = &options.config.file {
+        let _ = writeln!(stderr, "authlint: configuration {}", file.display());
+    }
+    let _ = writeln!(
+        stderr,
+        "authlint: {} files, {} bytes in {:.3}s; {} skipped, {} errors",
+        result.files_scanned,
+        result.bytes_scanned,
+        seconds,
+        result.skipped.len(),
+        result.errors.len()
+    );
+    for (language, count) in &result.files_by_language {
+        let _ = writeln!(stderr, "authlint:   {language}: {count} files");
+    }
+    for skipped in &result.skipped {
+        let _ = writeln!(
+            stderr,
+            "authlint:   skipped {}: {}",
+            skipped.path, skipped.reason
+        );
+    }
+}
+
+fn append(path: &Path, text: &str) -> std::io::Result<()> {
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)?;
+    file.write_all(text.as_bytes())
+}
+
+fn run_baseline(args: &BaselineArgs) -> anyhow::Result<u8> {
+    let current_dir = std::env::current_dir().context("cannot read the current directory")?;
+    let options = scan_options(&args.inputs, &current_dir)?;
+    let result = scan::scan(&options)?;
+    let written = baseline::Baseline::from_findings(&result.findings);
+    std::fs::write(&args.out, written.render())
+        .with_context(|| format!("cannot write the baseline to {}", args.out.display()))?;
+    let mut stderr = std::io::stderr().lock();
+    for error in &result.errors {
+        let _ = writeln!(
+            stderr,
+            "authlint: warning: {}: {}",
+            error.path, error.message
+        );
+    }
+    let _ = writeln!(
+        stderr,
+        "authlint: recorded {} findings ({} entries) in {}",
+        result.findings.len(),
+        written.entries.len(),
+        args.out.display()
+    );
+    Ok(0)
+}
+
+/// The plain pre-commit hook, as shipped in `hooks/pre-commit`.
+pub const HOOK_SCRIPT: &str = include_str!("../hooks/pre-commit");
+
+/// A line only authlint's hook carries, to tell it from a foreign one.
+const HOOK_MARKER: &str = "# authlint pre-commit hook";
+
+fn install_hook(force: bool) -> anyhow::Result<u8> {
+    let dir = git::hooks_dir()?;
+    let path = dir.join("pre-commit");
+    if let Ok(existing) = std::fs::read_to_string(&path)
+        && !existing.contains(HOOK_MARKER)
+        && !force
+    {
+        bail!(
+            "{} exists and was not written by authlint; add `authlint scan --staged` to it yourself, or run `authlint hook install --force` to replace it",
+            path.display()
+        );
+    }
+    if !path.exists() && std::fs::symlink_metadata(&path).is_ok() {
+        // A dangling symlink: replace the link, not its missing target.
+        std::fs::remove_file(&path)?;
+    }
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    std::fs::write(&path, HOOK_SCRIPT)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    make_executable(&path)?;
+    let mut stderr = std::io::stderr().lock();
+    let _ = writeln!(
+        stderr,
+        "authlint: installed the pre-commit hook in {}",
+        path.display()
+    );
+    Ok(0)
+}
+
+#[cfg(unix)]
+fn make_executable(path: &Path) -> anyhow::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut permissions = std::fs::metadata(path)?.permissions();
+    permissions.set_mode(0o755);
+    std::fs::set_permissions(path, permissions)
+        .with_context(|| format!("cannot make {} executable", path.display()))
+}
+
+#[cfg(not(unix))]
+fn make_executable(_: &Path) -> anyhow::Result<()> {
+    Ok(())
 }
 
 /// Writes to standard output; a closed pipe (`authlint rules | head`) ends
@@ -222,8 +437,16 @@ pub fn explain(rule: &rules::Rule) -> String {
         summary = rule.summary,
         severity = rule.severity.name(),
         languages = languages.join(", "),
-        cwe = rule.cwe_ids().join(", "),
-        owasp = rule.owasp.join(", "),
+        cwe = if rule.cwe.is_empty() {
+            "no CWE".to_string()
+        } else {
+            rule.cwe_ids().join(", ")
+        },
+        owasp = if rule.owasp.is_empty() {
+            "none".to_string()
+        } else {
+            rule.owasp.join(", ")
+        },
         soc2 = rule.soc2.join(", "),
         pci = rule.pci_dss.join(", "),
         docs = rule.docs.trim(),

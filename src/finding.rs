@@ -77,6 +77,8 @@ impl Diagnostic {
 #[derive(Debug, Clone)]
 pub struct Finding {
     pub rule: &'static Rule,
+    /// The rule's severity unless the configuration overrides it.
+    pub severity: Severity,
     pub path: String,
     pub line: usize,
     pub column: usize,
@@ -102,27 +104,38 @@ pub struct Frame {
 
 impl Finding {
     pub fn from_diagnostic(file: &SourceFile, diagnostic: Diagnostic) -> Self {
+        Self::from_diagnostic_masking(file, diagnostic, &[])
+    }
+
+    /// A finding whose snippet and frame mask, besides its own secret, every
+    /// secret in `secrets` (the ones other findings in the file reported):
+    /// a finding on a line that holds a secret never shows it.
+    pub fn from_diagnostic_masking(
+        file: &SourceFile,
+        diagnostic: Diagnostic,
+        secrets: &[Range<usize>],
+    ) -> Self {
         let start = file.position(diagnostic.range.start);
         let end = file.position(diagnostic.range.end);
         let line_text = file.line_text(start.line);
-        let snippet = match &diagnostic.secret {
-            Some(secret) => mask_in_line(file, start.line, line_text, secret),
-            None => line_text.to_string(),
-        };
-        let underline_end = if end.line == start.line {
-            end.column
+        let line_start = file.line_start(start.line);
+        let masked = MaskedLine::new(
+            line_text,
+            line_start,
+            secrets.iter().chain(diagnostic.secret.iter()),
+        );
+        let from = masked.column(diagnostic.range.start.saturating_sub(line_start));
+        let to = if end.line == start.line {
+            masked.column(diagnostic.range.end.saturating_sub(line_start))
         } else {
-            line_text.chars().count() + 1
+            char_count(&masked.text)
         };
-        // The mask has its own length: widen or narrow the underline by the
-        // difference when the secret sits inside it.
-        let masked_delta = char_count(&snippet).cast_signed() - char_count(line_text).cast_signed();
-        let underline = underline_end
-            .saturating_sub(start.column)
-            .saturating_add_signed(masked_delta);
-        let frame = frame(&snippet, start.column - 1, underline);
-        let snippet = truncate_snippet(snippet.trim());
-        let reported = file.text.get(diagnostic.range.clone()).unwrap_or_default();
+        let frame = frame(&masked.text, from, to.saturating_sub(from));
+        let snippet = truncate_snippet(masked.text.trim());
+        // A secret is identified by its value, wherever it moves; other
+        // findings by the code they report.
+        let identity = diagnostic.secret.as_ref().unwrap_or(&diagnostic.range);
+        let reported = file.text.get(identity.clone()).unwrap_or_default();
         let fingerprint = fingerprint(
             diagnostic.rule.id,
             &file.display_path,
@@ -131,6 +144,7 @@ impl Finding {
         );
         Self {
             rule: diagnostic.rule,
+            severity: diagnostic.rule.severity,
             path: file.display_path.clone(),
             line: start.line,
             column: start.column,
@@ -145,7 +159,7 @@ impl Finding {
     }
 
     pub fn severity(&self) -> Severity {
-        self.rule.severity
+        self.severity
     }
 
     /// The order every output uses: path, line, column, rule.
@@ -155,30 +169,102 @@ impl Finding {
 }
 
 /// Shows a secret as its first four characters and a fixed mask, so that the
-/// length of the secret is not revealed either.
+/// length of the secret is not revealed either. A secret shorter than eight
+/// characters shows at most half of them, so that a short one is never
+/// printed whole.
 pub fn mask_secret(secret: &str) -> String {
-    let visible: String = secret.chars().take(4).collect();
+    let length = char_count(secret);
+    let shown = if length >= 8 { 4 } else { length / 2 };
+    let visible: String = secret.chars().take(shown).collect();
     format!("{visible}********")
 }
 
-fn mask_in_line(
-    file: &SourceFile,
-    line: usize,
-    line_text: &str,
-    secret: &std::ops::Range<usize>,
-) -> String {
-    let line_start = file.line_start(line);
-    let line_end = line_start + line_text.len();
-    let start = secret.start.clamp(line_start, line_end) - line_start;
-    let end = secret.end.clamp(line_start, line_end) - line_start;
-    let (Some(before), Some(value), Some(after)) = (
-        line_text.get(..start),
-        line_text.get(start..end),
-        line_text.get(end..),
-    ) else {
-        return mask_secret(line_text);
-    };
-    format!("{before}{}{after}", mask_secret(value))
+/// One line of code with the secrets on it masked, and the map from byte
+/// offsets in the original line to character columns in the masked one.
+struct MaskedLine {
+    text: String,
+    /// Per masked part: its byte range in the original line, and the
+    /// character columns its mask spans in `text`.
+    masks: Vec<(Range<usize>, Range<usize>)>,
+    original: String,
+}
+
+impl MaskedLine {
+    fn new<'a>(
+        line: &str,
+        line_start: usize,
+        secrets: impl Iterator<Item = &'a Range<usize>>,
+    ) -> Self {
+        let line_end = line_start + line.len();
+        let mut parts: Vec<Range<usize>> = secrets
+            .filter(|s| s.start < line_end && s.end > line_start)
+            .map(|s| {
+                s.start.clamp(line_start, line_end) - line_start
+                    ..s.end.clamp(line_start, line_end) - line_start
+            })
+            .filter(|r| !r.is_empty())
+            .collect();
+        parts.sort_by_key(|r| (r.start, r.end));
+        let mut merged: Vec<Range<usize>> = Vec::new();
+        for part in parts {
+            match merged.last_mut() {
+                Some(last) if part.start <= last.end => last.end = last.end.max(part.end),
+                _ => merged.push(part),
+            }
+        }
+        let on_boundaries = merged
+            .iter()
+            .all(|r| line.is_char_boundary(r.start) && line.is_char_boundary(r.end));
+        if !on_boundaries {
+            // Cannot cut the line where the secret is: hide all of it.
+            let text = mask_secret(line);
+            let columns = 0..char_count(&text);
+            return Self {
+                masks: vec![(0..line.len(), columns)],
+                text,
+                original: line.to_string(),
+            };
+        }
+        let mut text = String::with_capacity(line.len());
+        let mut masks = Vec::with_capacity(merged.len());
+        let mut copied = 0;
+        for part in merged {
+            text.push_str(&line[copied..part.start]);
+            let first = char_count(&text);
+            text.push_str(&mask_secret(&line[part.clone()]));
+            masks.push((part.clone(), first..char_count(&text)));
+            copied = part.end;
+        }
+        text.push_str(&line[copied..]);
+        Self {
+            text,
+            masks,
+            original: line.to_string(),
+        }
+    }
+
+    /// The 0-based character column in the masked line of a byte offset in
+    /// the original one. An offset inside a masked part maps to the end of
+    /// its mask, its start to the mask's start.
+    fn column(&self, offset: usize) -> usize {
+        let offset = offset.min(self.original.len());
+        let mut shift: isize = 0;
+        for (bytes, columns) in &self.masks {
+            if offset <= bytes.start {
+                break;
+            }
+            if offset < bytes.end {
+                return columns.end;
+            }
+            let original_chars = self
+                .original
+                .get(bytes.clone())
+                .map_or(bytes.len(), char_count);
+            shift += columns.len().cast_signed() - original_chars.cast_signed();
+        }
+        let before = self.original.get(..offset).map_or(offset, char_count);
+        before.saturating_add_signed(shift)
+    }
 }
 
 fn char_count(text: &str) -> usize {
@@ -270,7 +356,25 @@ mod tests {
     #[test]
     fn secrets_show_four_characters_and_a_fixed_mask() {
         assert_eq!(mask_secret("keyboard cat"), "keyb********");
-        assert_eq!(mask_secret("ab"), "ab********");
+        assert_eq!(mask_secret("abcdefgh"), "abcd********");
+        assert_eq!(mask_secret("secret"), "sec********");
+        assert_eq!(mask_secret("ab"), "a********");
+    }
+
+    #[test]
+    fn every_secret_on_the_line_is_masked_and_columns_follow() {
+        let line = "connect('user', 'hunter22hunter22', 'sk_live_abcdefgh')";
+        let first = 17..33;
+        let second = 37..53;
+        let masked = MaskedLine::new(line, 0, [first.clone(), second].iter());
+        assert_eq!(
+            masked.text,
+            "connect('user', 'hunt********', 'sk_l********')"
+        );
+        assert_eq!(masked.column(first.start), 17);
+        assert_eq!(masked.column(first.end), 29);
+        assert_eq!(masked.column(first.end + 1), 30);
+        assert_eq!(masked.column(line.len()), masked.text.chars().count());
     }
 
     #[test]

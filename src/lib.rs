@@ -6,12 +6,16 @@
 
 #![forbid(unsafe_code)]
 
+pub mod baseline;
 pub mod cli;
+pub mod config;
 pub mod discover;
 pub mod finding;
+pub mod git;
 pub mod lang;
 pub mod prefilter;
 pub mod report;
 pub mod rules;
 pub mod scan;
 pub mod source;
+pub mod suppress;

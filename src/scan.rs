@@ -4,21 +4,29 @@
 //! output never depends on scheduling.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
+use crate::config::Config;
 use crate::discover::{self, Candidate, WalkOptions};
 use crate::finding::{Diagnostic, Finding};
-use crate::lang::{js, rust};
+use crate::lang::{js, openapi, rust};
 use crate::prefilter::Prefilter;
 use crate::rules::{self, Rule};
 use crate::source::{Language, LanguageFamily, SourceFile};
+use crate::suppress::{self, SuppressedFinding};
 
-/// Files larger than this are not read: no hand-written source is this big.
-pub const MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
+/// Files larger than this are not read unless the scan sets its own limit:
+/// no hand-written source or configuration is this big, and generated data
+/// of this size holds no secret worth the time.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 4 * 1024 * 1024;
+
+/// The default limit, under the name the staged-blob reader uses.
+pub const MAX_FILE_SIZE: u64 = DEFAULT_MAX_FILE_SIZE;
 
 /// Parsing and the semantic model recurse on deeply nested code (syn does);
 /// worker threads get a stack large enough for any real file.
@@ -38,6 +46,47 @@ pub struct ScanOptions {
     /// Run every rule on every file, even without trigger words.
     pub no_prefilter: bool,
     pub jobs: Option<usize>,
+    /// Files larger than this many bytes are skipped (with a note);
+    /// `None` means [`DEFAULT_MAX_FILE_SIZE`].
+    pub max_file_size: Option<u64>,
+    /// Also run `meta/unused-suppression`, which is off unless asked for.
+    pub report_unused_suppressions: bool,
+    /// Excluded paths, per-path ignores and severity overrides from the
+    /// configuration file (its rule selection is merged into `select` and
+    /// `ignore` by the caller).
+    pub config: Config,
+}
+
+impl ScanOptions {
+    /// Every rule the scan enables, the meta rules of the suppression pass
+    /// included.
+    pub fn enabled_rules(&self) -> Vec<&'static Rule> {
+        let mut select = self.select.clone();
+        if self.report_unused_suppressions && !select.is_empty() {
+            select.push(crate::rules::meta::unused_suppression::RULE.id.to_string());
+        }
+        let mut enabled = enabled_rules(&select, &self.ignore);
+        let unused = &crate::rules::meta::unused_suppression::RULE;
+        let ignored = self
+            .ignore
+            .iter()
+            .any(|s| rules::selector_matches(s, unused));
+        if self.report_unused_suppressions && !ignored && !enabled.iter().any(|r| r.id == unused.id)
+        {
+            enabled.push(unused);
+        }
+        enabled
+    }
+}
+
+/// The rules whose checks run on files: every enabled rule but the meta
+/// rules, which the suppression pass reports.
+fn checking_rules(enabled: &[&'static Rule]) -> Vec<&'static Rule> {
+    enabled
+        .iter()
+        .copied()
+        .filter(|rule| rule.family() != rules::meta::FAMILY)
+        .collect()
 }
 
 /// A file that could not be read or analysed, and why.
@@ -57,6 +106,10 @@ pub struct Skipped {
 #[derive(Debug, Default)]
 pub struct ScanResult {
     pub findings: Vec<Finding>,
+    /// Findings hidden by inline suppressions, with their reasons.
+    pub suppressed: Vec<SuppressedFinding>,
+    /// Findings the baseline accepted (removed from `findings`).
+    pub baselined: usize,
     pub errors: Vec<FileError>,
     pub skipped: Vec<Skipped>,
     pub files_scanned: usize,
@@ -68,18 +121,21 @@ pub struct ScanResult {
 #[derive(Default)]
 struct FileOutcome {
     findings: Vec<Finding>,
+    suppressed: Vec<SuppressedFinding>,
     error: Option<String>,
     skipped: Option<String>,
     language: Option<Language>,
     bytes: u64,
 }
 
-/// The rules a scan runs, after `--select` and `--ignore`.
+/// The rules a scan runs, after `--select` and `--ignore`. Opt-in rules
+/// run only when selected by their id.
 pub fn enabled_rules(select: &[String], ignore: &[String]) -> Vec<&'static Rule> {
     rules::ALL
         .iter()
         .copied()
         .filter(|rule| select.is_empty() || select.iter().any(|s| rules::selector_matches(s, rule)))
+        .filter(|rule| !rules::OPT_IN.contains(&rule.id) || select.iter().any(|s| s == rule.id))
         .filter(|rule| !ignore.iter().any(|s| rules::selector_matches(s, rule)))
         .collect()
 }
@@ -94,33 +150,121 @@ pub fn scan(options: &ScanOptions) -> anyhow::Result<ScanResult> {
         .num_threads(threads)
         .stack_size(WORKER_STACK_SIZE)
         .build()?;
-    let rules = enabled_rules(&options.select, &options.ignore);
+    let enabled = options.enabled_rules();
+    let rules = checking_rules(&enabled);
     let prefilter = Prefilter::new(&rules, !options.no_prefilter);
     let current_dir = std::env::current_dir().ok();
     let walk_options = WalkOptions {
         include_default_excluded: options.include_default_excluded,
         threads,
     };
-    let (candidates, walk_errors) = discover::collect_files(&options.paths, &walk_options);
+    let (mut candidates, walk_errors) = discover::collect_files(&options.paths, &walk_options);
+    candidates.retain(|candidate| !options.config.is_excluded(&candidate.path));
+    let context = FileContext {
+        rules: &rules,
+        enabled: &enabled,
+        prefilter: &prefilter,
+        parse_only: options.parse_only,
+        include_default_excluded: options.include_default_excluded,
+        max_file_size: options.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
+    };
     let outcomes: Vec<(String, FileOutcome)> = pool.install(|| {
         candidates
             .par_iter()
             .map(|candidate| {
                 let display = discover::display_path(&candidate.path, current_dir.as_deref());
-                let outcome =
-                    scan_candidate(candidate, &display, &rules, &prefilter, options.parse_only);
+                let outcome = scan_candidate(candidate, &display, &context);
                 (display, outcome)
             })
             .collect()
     });
-
-    let mut result = ScanResult::default();
-    result
-        .errors
-        .extend(walk_errors.into_iter().map(|e| FileError {
+    let walk_errors = walk_errors
+        .into_iter()
+        .map(|e| FileError {
             path: e.path,
             message: e.message,
-        }));
+        })
+        .collect();
+    Ok(collect(outcomes, walk_errors, options, started))
+}
+
+/// A file's content that does not come from the work tree: a staged blob.
+#[derive(Debug, Clone)]
+pub struct Blob {
+    /// Where the file would be in the work tree (for configuration globs
+    /// and the comment style).
+    pub path: PathBuf,
+    /// The path as reports print it.
+    pub display: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Scans files held in memory, as `scan` scans the work tree: the same
+/// rules, suppressions and configuration.
+pub fn scan_blobs(blobs: Vec<Blob>, options: &ScanOptions) -> anyhow::Result<ScanResult> {
+    let started = Instant::now();
+    let threads = options
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
+        .max(1);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .stack_size(WORKER_STACK_SIZE)
+        .build()?;
+    let enabled = options.enabled_rules();
+    let rules = checking_rules(&enabled);
+    let prefilter = Prefilter::new(&rules, !options.no_prefilter);
+    let context = FileContext {
+        rules: &rules,
+        enabled: &enabled,
+        prefilter: &prefilter,
+        parse_only: options.parse_only,
+        include_default_excluded: options.include_default_excluded,
+        max_file_size: options.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
+    };
+    let outcomes: Vec<(String, FileOutcome)> = pool.install(|| {
+        blobs
+            .into_par_iter()
+            .filter(|blob| !options.config.is_excluded(&blob.path))
+            .map(|blob| {
+                let outcome = match decode(blob.bytes) {
+                    Ok((text, warning)) => {
+                        scan_loaded(&blob.path, &blob.display, text, warning, true, &context)
+                    }
+                    Err(message) => refused(&blob.path, message),
+                };
+                (blob.display, outcome)
+            })
+            .collect()
+    });
+    Ok(collect(outcomes, Vec::new(), options, started))
+}
+
+/// What every file of a scan shares.
+struct FileContext<'a> {
+    /// The rules whose checks run.
+    rules: &'a [&'static Rule],
+    /// Every enabled rule, meta rules included.
+    enabled: &'a [&'static Rule],
+    prefilter: &'a Prefilter,
+    parse_only: bool,
+    /// Minified bundles are read too (`--no-default-excludes`).
+    include_default_excluded: bool,
+    max_file_size: u64,
+}
+
+/// Gathers the files' outcomes into a sorted result, with the
+/// configuration's per-path ignores and severities applied.
+fn collect(
+    outcomes: Vec<(String, FileOutcome)>,
+    errors: Vec<FileError>,
+    options: &ScanOptions,
+    started: Instant,
+) -> ScanResult {
+    let mut result = ScanResult {
+        errors,
+        ..ScanResult::default()
+    };
     for (path, outcome) in outcomes {
         if let Some(reason) = outcome.skipped {
             result.skipped.push(Skipped { path, reason });
@@ -138,15 +282,26 @@ pub fn scan(options: &ScanOptions) -> anyhow::Result<ScanResult> {
             *result.files_by_language.entry(language.name()).or_default() += 1;
         }
         result.findings.extend(outcome.findings);
+        result.suppressed.extend(outcome.suppressed);
+    }
+    let config = &options.config;
+    result
+        .findings
+        .retain(|f| !config.is_ignored_at(f.rule, Path::new(&f.path)));
+    for finding in &mut result.findings {
+        finding.severity = config.severity_of(finding.rule);
     }
     result
         .findings
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     disambiguate_fingerprints(&mut result.findings);
+    result
+        .suppressed
+        .sort_by(|a, b| a.finding.sort_key().cmp(&b.finding.sort_key()));
     result.errors.sort();
     result.skipped.sort();
     result.duration = started.elapsed();
-    Ok(result)
+    result
 }
 
 /// Two findings of one rule on identical code in one file would share a
@@ -162,20 +317,14 @@ fn disambiguate_fingerprints(findings: &mut [Finding]) {
     }
 }
 
-fn scan_candidate(
-    candidate: &Candidate,
-    display: &str,
-    rules: &[&'static Rule],
-    prefilter: &Prefilter,
-    parse_only: bool,
-) -> FileOutcome {
-    let Some(language) = Language::from_path(&candidate.path) else {
+fn scan_candidate(candidate: &Candidate, display: &str, context: &FileContext<'_>) -> FileOutcome {
+    if let Some(reason) = skip_by_name(candidate, context) {
         return FileOutcome {
-            skipped: Some("no front-end reads this kind of file".into()),
+            skipped: Some(reason),
             ..FileOutcome::default()
         };
-    };
-    let text = match read_text(&candidate.path) {
+    }
+    let text = match read_text(&candidate.path, context.max_file_size) {
         Ok(ReadText::Text(text, warning)) => (text, warning),
         Ok(ReadText::Skip(reason)) => {
             return FileOutcome {
@@ -183,28 +332,89 @@ fn scan_candidate(
                 ..FileOutcome::default()
             };
         }
-        Err(message) => {
-            return FileOutcome {
-                error: Some(message),
-                ..FileOutcome::default()
-            };
-        }
+        Err(message) => return refused(&candidate.path, message),
     };
     let (text, warning) = text;
-    if !candidate.explicit && language != Language::Rust && discover::looks_minified(&text) {
+    scan_loaded(
+        &candidate.path,
+        display,
+        text,
+        warning,
+        candidate.explicit,
+        context,
+    )
+}
+
+/// Why a walked file is not read at all, from its name: lock files, files
+/// of binary types, and minified bundles unless `--no-default-excludes`.
+/// A file named on the command line is always read.
+fn skip_by_name(candidate: &Candidate, context: &FileContext<'_>) -> Option<String> {
+    if candidate.explicit {
+        return None;
+    }
+    if let Some(reason) = discover::skip_by_name(&candidate.path) {
+        return Some(reason.into());
+    }
+    let minified = !context.include_default_excluded
+        && Language::from_path(&candidate.path).is_some()
+        && discover::is_minified_name(&candidate.path);
+    minified.then(|| "minified bundle (use --no-default-excludes to scan it)".into())
+}
+
+/// The outcome of a file whose bytes were refused: binary content is an
+/// error in a file named as code (something is wrong with it), and an
+/// expected skip in any other file.
+fn refused(path: &Path, message: String) -> FileOutcome {
+    if Language::from_path(path).is_some() {
+        FileOutcome {
+            error: Some(message),
+            ..FileOutcome::default()
+        }
+    } else {
+        FileOutcome {
+            skipped: Some("binary content".into()),
+            ..FileOutcome::default()
+        }
+    }
+}
+
+/// Analyses a file's text and applies its suppressions.
+fn scan_loaded(
+    path: &Path,
+    display: &str,
+    text: String,
+    warning: Option<String>,
+    explicit: bool,
+    context: &FileContext<'_>,
+) -> FileOutcome {
+    let language = Language::of_path(path);
+    if language == Language::Text && warning.is_some() {
+        // Text that is not UTF-8 is some other encoding or a binary format
+        // without NUL bytes; neither holds a key format worth guessing at.
         return FileOutcome {
-            skipped: Some("minified bundle (use --no-default-excludes to scan it)".into()),
+            skipped: Some("not UTF-8 text".into()),
+            ..FileOutcome::default()
+        };
+    }
+    if !explicit && language != Language::Rust && discover::looks_minified(&text) {
+        return FileOutcome {
+            skipped: Some("minified (very long lines; name the file to scan it)".into()),
             ..FileOutcome::default()
         };
     }
     let bytes = text.len() as u64;
-    let source = SourceFile::new(candidate.path.clone(), display.to_string(), text, language);
+    let source = SourceFile::new(path.to_path_buf(), display.to_string(), text, language);
     let analysed = catch_unwind(AssertUnwindSafe(|| {
-        analyse(&source, rules, prefilter, parse_only)
+        analyse(
+            &source,
+            context.rules,
+            context.prefilter,
+            context.parse_only,
+        )
     }));
+    let ran = matches!(&analysed, Ok(analysis) if analysis.error.is_none());
     let (findings, error) = match analysed {
-        Ok(Ok(findings)) => (findings, warning),
-        Ok(Err(message)) => (Vec::new(), Some(message)),
+        Ok(analysis) => (analysis.findings, analysis.error.or(warning)),
         Err(panic) => {
             if language == Language::Rust {
                 rust::release_spans();
@@ -220,8 +430,10 @@ fn scan_candidate(
             )
         }
     };
+    let applied = suppress::apply(&source, findings, context.enabled, ran);
     FileOutcome {
-        findings,
+        findings: applied.findings,
+        suppressed: applied.suppressed,
         error,
         skipped: None,
         language: Some(language),
@@ -235,24 +447,40 @@ enum ReadText {
     Skip(String),
 }
 
-fn read_text(path: &Path) -> Result<ReadText, String> {
+fn read_text(path: &Path, max_file_size: u64) -> Result<ReadText, String> {
     let metadata = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
-    if metadata.len() > MAX_FILE_SIZE {
+    if metadata.len() > max_file_size {
         return Ok(ReadText::Skip(format!(
-            "larger than {} MiB",
-            MAX_FILE_SIZE / 1024 / 1024
+            "larger than the size limit ({})",
+            size_in_words(max_file_size)
         )));
     }
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+    let (text, warning) = decode(bytes)?;
+    Ok(ReadText::Text(text, warning))
+}
+
+fn size_in_words(bytes: u64) -> String {
+    const MIB: u64 = 1024 * 1024;
+    if bytes >= MIB && bytes.is_multiple_of(MIB) {
+        format!("{} MiB", bytes / MIB)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+/// A file's bytes as text, with a warning when they were not valid UTF-8;
+/// an error for binary content.
+fn decode(bytes: Vec<u8>) -> Result<(String, Option<String>), String> {
     let head = &bytes[..bytes.len().min(8192)];
     if memchr::memchr(0, head).is_some() {
         return Err("binary content (NUL bytes), not analysed".into());
     }
     match String::from_utf8(bytes) {
-        Ok(text) => Ok(ReadText::Text(text, None)),
+        Ok(text) => Ok((text, None)),
         Err(error) => {
             let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
-            Ok(ReadText::Text(
+            Ok((
                 text,
                 Some("invalid UTF-8, analysed with the bad bytes replaced".into()),
             ))
@@ -260,70 +488,165 @@ fn read_text(path: &Path) -> Result<ReadText, String> {
     }
 }
 
-/// Parses a file once and runs every rule of its language that the
-/// prefilter lets through on the result. A file no rule can apply to is not
-/// parsed (except for `--parse-only`, which measures parsing itself).
+/// What the analysis of one file gave: its findings, and why part of it
+/// could not be done (a parser gave up) if so. Text checks still run on a
+/// file whose parser gave up.
+struct Analysis {
+    findings: Vec<Finding>,
+    error: Option<String>,
+}
+
+/// Runs every enabled rule that the prefilter lets through on a file, then
+/// turns the surviving diagnostics into findings, masking every secret any
+/// of them reported on every line shown.
 fn analyse(
     source: &SourceFile,
     rules: &[&'static Rule],
     prefilter: &Prefilter,
     parse_only: bool,
-) -> Result<Vec<Finding>, String> {
+) -> Analysis {
+    let (mut diagnostics, error) = diagnose(source, rules, prefilter, parse_only);
+    let secrets: Vec<Range<usize>> = diagnostics
+        .iter()
+        .filter_map(|d| d.secret.clone())
+        .collect();
+    rules::resolve_overlaps(&mut diagnostics);
+    let findings = diagnostics
+        .into_iter()
+        .map(|d| Finding::from_diagnostic_masking(source, d, &secrets))
+        .collect();
+    Analysis { findings, error }
+}
+
+/// Whether a rule reads files of a language family: its own families, and
+/// every file for rules that read text (`any`).
+fn covers(rule: &Rule, family: LanguageFamily) -> bool {
+    rule.languages.contains(&family) || rule.languages.contains(&LanguageFamily::Any)
+}
+
+/// Parses a file once and runs every rule of its language that the
+/// prefilter lets through on the result, then the text checks on the same
+/// read. A file no parsing rule can apply to is not parsed (except for
+/// `--parse-only`, which measures parsing itself).
+///
+/// Text files ([`LanguageFamily::Any`]) have no parser here: front-ends
+/// that recognise a document by its content (`OpenAPI` in YAML or JSON)
+/// parse `source` in that arm, next to the text checks, from the same read.
+fn diagnose(
+    source: &SourceFile,
+    rules: &[&'static Rule],
+    prefilter: &Prefilter,
+    parse_only: bool,
+) -> (Vec<Diagnostic>, Option<String>) {
     let family = source.language.family();
+    let contract = family == LanguageFamily::Any && openapi::is_candidate(source);
     let applicable = prefilter.applicable(&source.text);
     let rules: Vec<&'static Rule> = rules
         .iter()
         .zip(&applicable)
-        .filter(|(rule, applies)| **applies && rule.languages.contains(&family))
+        .filter(|(rule, applies)| {
+            **applies
+                && (covers(rule, family)
+                    || (contract && rule.languages.contains(&LanguageFamily::OpenApi)))
+        })
         .map(|(rule, _)| *rule)
         .collect();
-    if rules.is_empty() && !parse_only {
-        return Ok(Vec::new());
-    }
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    let mut error = None;
     match family {
-        LanguageFamily::Js => {
-            let tree = js::parse(source).ok_or("the JavaScript parser gave up on this file")?;
-            if parse_only {
-                return Ok(Vec::new());
-            }
-            let file = js::JsFile::new(source, &tree);
-            for rule in &rules {
-                if let Some(check) = rule.checks.js {
-                    check(&file, &mut diagnostics);
-                }
-            }
-        }
-        LanguageFamily::Rs => {
-            let parsed = rust::parse(source);
-            let syntax = match parsed {
-                Ok(syntax) => syntax,
-                Err(error) => {
-                    rust::release_spans();
-                    return Err(format!(
-                        "not analysed: syntax error at {}:{}: {}",
-                        error.line, error.column, error.message
-                    ));
-                }
-            };
-            if !parse_only {
-                let file = rust::RustFile::new(source, &syntax);
-                for rule in &rules {
-                    if let Some(check) = rule.checks.rust {
-                        check(&file, &mut diagnostics);
+        LanguageFamily::Js if parse_only || rules.iter().any(|r| r.checks.js.is_some()) => {
+            match js::parse(source) {
+                Some(tree) if !parse_only => {
+                    let file = js::JsFile::new(source, &tree);
+                    for rule in &rules {
+                        if let Some(check) = rule.checks.js {
+                            check(&file, &mut diagnostics);
+                        }
                     }
                 }
+                Some(_) => {}
+                None => error = Some("the JavaScript parser gave up on this file".to_string()),
             }
-            // Spans are turned into offsets above; the thread's span map can go.
-            drop(syntax);
+        }
+        LanguageFamily::Rs if parse_only || rules.iter().any(|r| r.checks.rust.is_some()) => {
+            match rust::parse(source) {
+                Ok(syntax) => {
+                    if !parse_only {
+                        let file = rust::RustFile::new(source, &syntax);
+                        for rule in &rules {
+                            if let Some(check) = rule.checks.rust {
+                                check(&file, &mut diagnostics);
+                            }
+                        }
+                    }
+                    // Spans are turned into offsets above; the thread's span map can go.
+                    drop(syntax);
+                }
+                Err(parse_error) => {
+                    error = Some(format!(
+                        "not analysed: syntax error at {}:{}: {}",
+                        parse_error.line, parse_error.column, parse_error.message
+                    ));
+                }
+            }
             rust::release_spans();
         }
+        LanguageFamily::Any if contract && rules.iter().any(|r| r.checks.openapi.is_some()) => {
+            match openapi::parse(source) {
+                Ok(Some((root, version))) if !parse_only => {
+                    let file = openapi::OpenApiFile {
+                        source,
+                        root: &root,
+                        version,
+                    };
+                    for rule in &rules {
+                        if let Some(check) = rule.checks.openapi {
+                            check(&file, &mut diagnostics);
+                        }
+                    }
+                }
+                // Other YAML or JSON, or parse-only.
+                Ok(_) => {}
+                Err(yaml_error) => {
+                    error = Some(format!(
+                        "not analysed as OpenAPI: invalid YAML or JSON at {}:{}: {}",
+                        yaml_error.line, yaml_error.column, yaml_error.message
+                    ));
+                }
+            }
+        }
+        LanguageFamily::Js | LanguageFamily::Rs | LanguageFamily::Any | LanguageFamily::OpenApi => {
+        }
+    }
+    if !parse_only {
+        for rule in &rules {
+            if let Some(check) = rule.checks.text {
+                check(source, &mut diagnostics);
+            }
+        }
+    }
+    (diagnostics, error)
+}
+
+/// The diagnostics of one in-memory file, overlaps resolved, before they
+/// become findings: for tests that need the exact byte ranges reported
+/// (where secrets sit). Suppressions are not applied.
+pub fn diagnose_text(
+    display_path: &str,
+    text: String,
+    rules: &[&'static Rule],
+) -> Result<(SourceFile, Vec<Diagnostic>), String> {
+    let path = PathBuf::from(display_path);
+    let language = Language::of_path(&path);
+    let source = SourceFile::new(path, display_path.to_string(), text, language);
+    let checking = checking_rules(rules);
+    let prefilter = Prefilter::new(&checking, true);
+    let (mut diagnostics, error) = diagnose(&source, &checking, &prefilter, false);
+    if let Some(error) = error {
+        return Err(error);
     }
     rules::resolve_overlaps(&mut diagnostics);
-    Ok(diagnostics
-        .into_iter()
-        .map(|d| Finding::from_diagnostic(source, d))
-        .collect())
+    Ok((source, diagnostics))
 }
 
 /// Scans one in-memory file: used by the fixture harness and by callers
@@ -335,10 +658,16 @@ pub fn scan_text(
     use_prefilter: bool,
 ) -> Result<Vec<Finding>, String> {
     let path = PathBuf::from(display_path);
-    let language = Language::from_path(&path).ok_or("no front-end reads this kind of file")?;
+    let language = Language::of_path(&path);
     let source = SourceFile::new(path, display_path.to_string(), text, language);
-    let prefilter = Prefilter::new(rules, use_prefilter);
-    let mut findings = analyse(&source, rules, &prefilter, false)?;
+    let checking = checking_rules(rules);
+    let prefilter = Prefilter::new(&checking, use_prefilter);
+    let analysis = analyse(&source, &checking, &prefilter, false);
+    if let Some(error) = analysis.error {
+        return Err(error);
+    }
+    let findings = analysis.findings;
+    let mut findings = suppress::apply(&source, findings, rules, true).findings;
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     Ok(findings)
 }

@@ -1,5 +1,8 @@
 //! One file as authlint sees it: its path, its text, the language it is
 //! written in, and the table that turns byte offsets into lines and columns.
+//! Files no front-end parses are [`Language::Text`]: only the rules that
+//! read text (secrets) run on them, and [`TextFormat`] says which kind of
+//! text it is.
 
 use std::path::{Path, PathBuf};
 
@@ -10,10 +13,18 @@ pub enum Language {
     TypeScript,
     Tsx,
     Rust,
+    /// Any other text: configuration, `.env`, documentation, CI files.
+    Text,
 }
 
 impl Language {
-    /// The language of a path, or `None` for files no front-end reads.
+    /// The language of any path: a code language by extension, otherwise
+    /// [`Language::Text`].
+    pub fn of_path(path: &Path) -> Self {
+        Self::from_path(path).unwrap_or(Self::Text)
+    }
+
+    /// The code language of a path, or `None` for files no parser reads.
     pub fn from_path(path: &Path) -> Option<Self> {
         let extension = path.extension()?.to_str()?;
         match extension {
@@ -30,6 +41,7 @@ impl Language {
         match self {
             Self::JavaScript | Self::TypeScript | Self::Tsx => LanguageFamily::Js,
             Self::Rust => LanguageFamily::Rs,
+            Self::Text => LanguageFamily::Any,
         }
     }
 
@@ -39,6 +51,7 @@ impl Language {
             Self::TypeScript => "typescript",
             Self::Tsx => "tsx",
             Self::Rust => "rust",
+            Self::Text => "text",
         }
     }
 }
@@ -49,6 +62,12 @@ impl Language {
 pub enum LanguageFamily {
     Js,
     Rs,
+    /// In a rule's list: every file that is text, whatever its language
+    /// (the rule reads text, not a syntax tree). As a file's family: text
+    /// that no parser reads.
+    Any,
+    /// `OpenAPI` and Swagger contracts, YAML or JSON recognised by content.
+    OpenApi,
 }
 
 impl LanguageFamily {
@@ -56,7 +75,75 @@ impl LanguageFamily {
         match self {
             Self::Js => "js",
             Self::Rs => "rs",
+            Self::Any => "any",
+            Self::OpenApi => "openapi",
         }
+    }
+}
+
+/// The kind of a text file, from its name. Secret detectors read key/value
+/// pairs differently in each; document front-ends recognised by content
+/// (`OpenAPI`) look only at [`TextFormat::Yaml`] and [`TextFormat::Json`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TextFormat {
+    /// `.env`, `.env.local`, `production.env`: `KEY=value` lines.
+    Env,
+    Yaml,
+    Json,
+    Toml,
+    /// `.ini`, `.cfg`, `.conf`, `.npmrc`, `.pypirc` and similar `key = value` files.
+    Ini,
+    /// Java `.properties`: `key=value` or `key: value`.
+    Properties,
+    /// `Dockerfile` and `Containerfile`: `ENV` and `ARG` lines.
+    Dockerfile,
+    /// Source code of a language authlint parses.
+    Code,
+    /// Anything else: documentation, scripts, templates.
+    Other,
+}
+
+impl TextFormat {
+    pub fn of_path(path: &Path) -> Self {
+        if Language::from_path(path).is_some() {
+            return Self::Code;
+        }
+        // Lowercased first, so the comparisons below ignore case.
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
+        let extension = name.rsplit_once('.').map_or("", |(_, e)| e);
+        if name == ".env" || name.starts_with(".env.") || extension == "env" {
+            return Self::Env;
+        }
+        if name == "dockerfile"
+            || name.starts_with("dockerfile.")
+            || name.ends_with(".dockerfile")
+            || name == "containerfile"
+        {
+            return Self::Dockerfile;
+        }
+        if matches!(
+            name.as_str(),
+            ".npmrc" | ".yarnrc" | ".pypirc" | ".gitconfig"
+        ) {
+            return Self::Ini;
+        }
+        match extension {
+            "yaml" | "yml" => Self::Yaml,
+            "json" | "jsonc" | "json5" => Self::Json,
+            "toml" => Self::Toml,
+            "ini" | "cfg" | "conf" | "cnf" => Self::Ini,
+            "properties" => Self::Properties,
+            _ => Self::Other,
+        }
+    }
+
+    /// Whether the format holds configuration as keys and values, where a
+    /// secret-named key with a random-looking value is worth reporting.
+    pub fn is_config(self) -> bool {
+        !matches!(self, Self::Code | Self::Other)
     }
 }
 
@@ -177,5 +264,22 @@ mod tests {
         );
         assert_eq!(Language::from_path(Path::new("x.rs")), Some(Language::Rust));
         assert_eq!(Language::from_path(Path::new("x.py")), None);
+        assert_eq!(Language::of_path(Path::new(".env")), Language::Text);
+        assert_eq!(Language::Text.family(), LanguageFamily::Any);
+    }
+
+    #[test]
+    fn text_formats_follow_names() {
+        let format = |name: &str| TextFormat::of_path(Path::new(name));
+        assert_eq!(format("config/.env.production"), TextFormat::Env);
+        assert_eq!(format("deploy/prod.env"), TextFormat::Env);
+        assert_eq!(format("docker-compose.yml"), TextFormat::Yaml);
+        assert_eq!(format("appsettings.json"), TextFormat::Json);
+        assert_eq!(format("Cargo.toml"), TextFormat::Toml);
+        assert_eq!(format(".npmrc"), TextFormat::Ini);
+        assert_eq!(format("Dockerfile"), TextFormat::Dockerfile);
+        assert_eq!(format("src/main.rs"), TextFormat::Code);
+        assert_eq!(format("README.md"), TextFormat::Other);
+        assert!(TextFormat::Env.is_config() && !TextFormat::Other.is_config());
     }
 }

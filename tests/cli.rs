@@ -340,3 +340,93 @@ fn the_tree_is_never_written() {
         .code(1);
     assert_eq!(before, listing(dir.path()));
 }
+
+#[test]
+fn inline_suppressions_need_a_reason_and_show_in_json() {
+    let dir = TempDir::new().unwrap();
+    write(
+        dir.path(),
+        "auth.js",
+        "const jwt = require('jsonwebtoken');\n\
+         function gateway(req) {\n  // authlint-ignore jwt/missing-algorithms -- gateway re-signs with HS256\n  return jwt.verify(req.token, process.env.KEY);\n}\n\
+         function legacy(req) {\n  return jwt.verify(req.token, process.env.KEY); // authlint-ignore jwt\n}\n",
+    );
+    let output = authlint()
+        .current_dir(dir.path())
+        .args(["scan", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        report["suppressed"],
+        serde_json::json!([{
+            "rule": "jwt/missing-algorithms",
+            "path": "auth.js",
+            "line": 4,
+            "reason": "gateway re-signs with HS256"
+        }])
+    );
+    assert_eq!(report["summary"]["suppressed"], 1);
+    let rules: Vec<(&str, u64)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["rule"].as_str().unwrap(), f["line"].as_u64().unwrap()))
+        .collect();
+    // The reason-less comment suppresses nothing and is reported itself.
+    assert_eq!(
+        rules,
+        [
+            ("jwt/missing-algorithms", 7),
+            ("meta/unjustified-suppression", 7)
+        ]
+    );
+    authlint()
+        .current_dir(dir.path())
+        .arg("scan")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "Found 2 findings in 1 file (1 high, 1 low). Not shown: 1 suppressed inline.",
+        ));
+}
+
+#[test]
+fn unused_suppressions_are_reported_when_asked() {
+    let dir = TempDir::new().unwrap();
+    write(
+        dir.path(),
+        "auth.js",
+        &format!("// authlint-ignore jwt/no-expiry -- tokens are short-lived\n{CLEAN}"),
+    );
+    authlint()
+        .current_dir(dir.path())
+        .arg("scan")
+        .assert()
+        .code(0);
+    authlint()
+        .current_dir(dir.path())
+        .args(["scan", "--report-unused-suppressions"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "auth.js:1:1 low meta/unused-suppression `authlint-ignore jwt/no-expiry` suppresses no finding here",
+        ));
+    // A rule switched off is not judged.
+    authlint()
+        .current_dir(dir.path())
+        .args([
+            "scan",
+            "--report-unused-suppressions",
+            "--ignore",
+            "jwt/no-expiry",
+        ])
+        .assert()
+        .code(0);
+    authlint()
+        .current_dir(dir.path())
+        .args(["scan", "--select", "meta/unused-suppression,jwt"])
+        .assert()
+        .code(1);
+}

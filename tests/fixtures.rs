@@ -50,7 +50,12 @@ fn fixture_files() -> Vec<PathBuf> {
             let path = entry.unwrap().path();
             if path.is_dir() {
                 stack.push(path);
-            } else if Language::from_path(&path).is_some() {
+            } else if !path
+                .extension()
+                .is_some_and(|e| e == "expect" || e == "snap")
+            {
+                // Every file is a fixture: code, config and contracts alike;
+                // `.expect` side files carry the expectations of JSON ones.
                 files.push(path);
             }
         }
@@ -119,6 +124,43 @@ fn parse_annotations(text: &str) -> Vec<Annotation> {
     annotations
 }
 
+/// A fixture's annotations: from its side file `NAME.expect` when it has
+/// one (JSON has no comments), otherwise from its comments. Each line of a
+/// side file is `LINE RULE` (an `expect`) or `LINE KIND: RULE`, and covers
+/// that line only; `#` starts a comment.
+fn annotations_of(path: &Path, text: &str) -> Vec<Annotation> {
+    let mut side = path.as_os_str().to_owned();
+    side.push(".expect");
+    let Ok(side) = std::fs::read_to_string(side) else {
+        return parse_annotations(text);
+    };
+    let mut annotations = Vec::new();
+    for line in side.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (number, rest) = line.split_once(' ').expect("`LINE RULE` in a side file");
+        let number: usize = number.parse().expect("a line number in a side file");
+        let rest = rest.trim();
+        let (kind, rules) = match rest.split_once(':') {
+            Some(("expect", rules)) => (Kind::Expect, rules),
+            Some(("ok", rules)) => (Kind::Ok, rules),
+            Some(("todo-expect", rules)) => (Kind::TodoExpect, rules),
+            Some(("todo-ok", rules)) => (Kind::TodoOk, rules),
+            _ => (Kind::Expect, rest),
+        };
+        for rule in rules.split(',').map(str::trim).filter(|r| !r.is_empty()) {
+            annotations.push(Annotation {
+                kind,
+                rule: rule.to_string(),
+                line: number,
+                covers: (number, number),
+            });
+        }
+    }
+    annotations
+}
+
 fn scan_fixture(path: &Path) -> (String, Vec<Finding>) {
     let text = std::fs::read_to_string(path).unwrap();
     let display = path
@@ -146,7 +188,7 @@ fn every_fixture_annotation_holds() {
     let mut checked = 0;
     for path in fixture_files() {
         let (text, findings) = scan_fixture(&path);
-        let annotations = parse_annotations(&text);
+        let annotations = annotations_of(&path, &text);
         let name = path
             .strip_prefix(fixtures_dir())
             .unwrap()
@@ -200,6 +242,25 @@ fn every_fixture_annotation_holds() {
     );
 }
 
+/// The language family whose rules a fixture exercises: a code language,
+/// `openapi` for contracts, `any` for other text.
+fn fixture_family(path: &Path, text: &str) -> &'static str {
+    if let Some(language) = Language::from_path(path) {
+        return language.family().name();
+    }
+    let source = authlint::source::SourceFile::new(
+        path.to_path_buf(),
+        String::new(),
+        text.to_string(),
+        Language::of_path(path),
+    );
+    if authlint::lang::openapi::is_candidate(&source) {
+        "openapi"
+    } else {
+        "any"
+    }
+}
+
 /// Every rule has, in each language it covers, at least one statement that
 /// must be flagged and one that must not.
 #[test]
@@ -207,8 +268,8 @@ fn every_rule_has_fixtures_that_flag_and_fixtures_that_stay_quiet() {
     let mut seen: BTreeMap<(String, &str, bool), usize> = BTreeMap::new();
     for path in fixture_files() {
         let text = std::fs::read_to_string(&path).unwrap();
-        let family = Language::from_path(&path).unwrap().family().name();
-        for annotation in parse_annotations(&text) {
+        let family = fixture_family(&path, &text);
+        for annotation in annotations_of(&path, &text) {
             let positive = match annotation.kind {
                 Kind::Expect => true,
                 Kind::Ok => false,

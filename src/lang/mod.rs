@@ -3,4 +3,6 @@
 //! same-file constants hold.
 
 pub mod js;
+pub mod openapi;
 pub mod rust;
+pub mod sensitive;

@@ -9,8 +9,11 @@ use crate::scan::ScanResult;
 struct Report<'a> {
     tool: Tool,
     findings: Vec<JsonFinding<'a>>,
-    suppressed: Vec<Suppressed>,
+    suppressed: Vec<Suppressed<'a>>,
     errors: Vec<JsonError<'a>>,
+    /// Files passed over on purpose (binary, lock file, minified, too
+    /// large), so that no file is skipped silently.
+    skipped: Vec<JsonSkipped<'a>>,
     summary: Summary,
 }
 
@@ -39,14 +42,19 @@ struct JsonFinding<'a> {
     fingerprint: &'a str,
 }
 
-/// Suppressions arrive with inline ignores; the key is part of the contract
-/// already, so it is always present.
+/// A finding an inline `authlint-ignore` hides, with the reason given.
 #[derive(Serialize)]
-struct Suppressed {
-    rule: String,
-    path: String,
+struct Suppressed<'a> {
+    rule: &'static str,
+    path: &'a str,
     line: usize,
-    reason: String,
+    reason: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonSkipped<'a> {
+    path: &'a str,
+    reason: &'a str,
 }
 
 #[derive(Serialize)]
@@ -67,7 +75,7 @@ fn finding(finding: &Finding) -> JsonFinding<'_> {
     let rule = finding.rule;
     JsonFinding {
         rule: rule.id,
-        severity: rule.severity.name(),
+        severity: finding.severity().name(),
         path: &finding.path,
         line: finding.line,
         column: finding.column,
@@ -91,7 +99,16 @@ pub fn render(result: &ScanResult) -> String {
             version: env!("CARGO_PKG_VERSION"),
         },
         findings: result.findings.iter().map(finding).collect(),
-        suppressed: Vec::new(),
+        suppressed: result
+            .suppressed
+            .iter()
+            .map(|s| Suppressed {
+                rule: s.finding.rule.id,
+                path: &s.finding.path,
+                line: s.finding.line,
+                reason: &s.reason,
+            })
+            .collect(),
         errors: result
             .errors
             .iter()
@@ -100,10 +117,18 @@ pub fn render(result: &ScanResult) -> String {
                 message: &e.message,
             })
             .collect(),
+        skipped: result
+            .skipped
+            .iter()
+            .map(|s| JsonSkipped {
+                path: &s.path,
+                reason: &s.reason,
+            })
+            .collect(),
         summary: Summary {
             files: result.files_scanned,
             findings: result.findings.len(),
-            suppressed: 0,
+            suppressed: result.suppressed.len(),
             duration_ms: result.duration.as_millis(),
         },
     };

@@ -121,16 +121,23 @@ fn render_finding(out: &mut String, finding: &Finding, p: &Palette) {
 
 fn summary(result: &ScanResult) -> String {
     let files = plural(result.files_scanned, "file");
+    let mut hidden = Vec::new();
+    if !result.suppressed.is_empty() {
+        hidden.push(format!("{} suppressed inline", result.suppressed.len()));
+    }
+    if result.baselined > 0 {
+        hidden.push(format!("{} in the baseline", result.baselined));
+    }
+    let hidden = if hidden.is_empty() {
+        String::new()
+    } else {
+        format!(" Not shown: {}.", hidden.join(", "))
+    };
     if result.findings.is_empty() {
-        return format!("No findings in {files}.\n");
+        return format!("No findings in {files}.{hidden}\n");
     }
     let mut counts = Vec::new();
-    for severity in [
-        Severity::Critical,
-        Severity::High,
-        Severity::Medium,
-        Severity::Low,
-    ] {
+    for severity in crate::report::SEVERITIES {
         let count = result
             .findings
             .iter()
@@ -141,7 +148,7 @@ fn summary(result: &ScanResult) -> String {
         }
     }
     format!(
-        "Found {} in {files} ({}).\n",
+        "Found {} in {files} ({}).{hidden}\n",
         plural(result.findings.len(), "finding"),
         counts.join(", ")
     )

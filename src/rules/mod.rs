@@ -3,12 +3,21 @@
 //! family; `authlint explain`, the README table and the reports all read the
 //! metadata from here, so nothing is documented twice.
 
+pub mod auth;
+pub mod crypto;
 pub mod jwt;
+pub mod meta;
+pub mod mfa;
+pub mod openapi;
+pub mod password;
+pub mod secret;
+pub mod tls;
 
 use crate::finding::{Diagnostic, Severity};
 use crate::lang::js::JsFile;
+use crate::lang::openapi::OpenApiFile;
 use crate::lang::rust::RustFile;
-use crate::source::LanguageFamily;
+use crate::source::{LanguageFamily, SourceFile};
 
 /// A rule: what it is, how it maps to the standards, and its checks.
 pub struct Rule {
@@ -44,16 +53,23 @@ pub struct Rule {
 pub struct Checks {
     pub js: Option<fn(&JsFile<'_>, &mut Vec<Diagnostic>)>,
     pub rust: Option<fn(&RustFile<'_>, &mut Vec<Diagnostic>)>,
+    pub openapi: Option<fn(&OpenApiFile<'_>, &mut Vec<Diagnostic>)>,
+    /// Reads the text of every file the rule's languages cover, parsed or
+    /// not (secrets): it runs on the same read as the parsers, and also
+    /// when a parser gives up on the file.
+    pub text: Option<fn(&SourceFile, &mut Vec<Diagnostic>)>,
 }
 
 impl Checks {
     pub const NONE: Self = Self {
         js: None,
         rust: None,
+        openapi: None,
+        text: None,
     };
 
     pub fn is_empty(&self) -> bool {
-        self.js.is_none() && self.rust.is_none()
+        self.js.is_none() && self.rust.is_none() && self.openapi.is_none() && self.text.is_none()
     }
 }
 
@@ -92,7 +108,32 @@ pub static ALL: &[&Rule] = &[
     &jwt::hardcoded_secret::RULE,
     &jwt::missing_claims_validation::RULE,
     &jwt::no_expiry::RULE,
+    &password::weak_hash::RULE,
+    &password::low_work_factor::RULE,
+    &password::static_salt::RULE,
+    &password::plaintext::RULE,
+    &password::weak_policy::RULE,
+    &secret::hardcoded_credential::RULE,
+    &secret::known_key::RULE,
+    &mfa::weak_otp::RULE,
+    &crypto::timing_unsafe_compare::RULE,
+    &crypto::insecure_randomness::RULE,
+    &tls::verification_disabled::RULE,
+    &auth::basic_auth::RULE,
+    &auth::credentials_in_url::RULE,
+    &auth::credential_logged::RULE,
+    &openapi::missing_security::RULE,
+    &openapi::basic_auth::RULE,
+    &openapi::apikey_in_url::RULE,
+    &openapi::insecure_transport::RULE,
+    &openapi::weak_oauth_flow::RULE,
+    // Reported by the suppression pass, not by checks; keep them last.
+    &meta::unjustified_suppression::RULE,
+    &meta::unused_suppression::RULE,
 ];
+
+/// Rules that run only when selected by id (or by a flag that does so).
+pub const OPT_IN: &[&str] = &["meta/unused-suppression"];
 
 pub fn find(id: &str) -> Option<&'static Rule> {
     ALL.iter().copied().find(|rule| rule.id == id)

@@ -2,6 +2,7 @@
 //! and grammar, and the per-file semantic model rules query.
 
 mod model;
+mod sensitive;
 mod value;
 
 use std::cell::RefCell;
@@ -9,7 +10,8 @@ use std::sync::LazyLock;
 
 use tree_sitter::{Language as Grammar, Node, Parser, Query, Tree};
 
-pub use model::{Binding, Model, ModulePath};
+pub use model::{Binding, Model, ModulePath, string_literal};
+pub use sensitive::{Sensitive, binary_expressions, equality_sides, nodes_of_kinds};
 pub use value::{Property, Value};
 
 use crate::source::{Language, SourceFile};
@@ -48,7 +50,9 @@ pub fn grammar(language: Language) -> Grammar {
         Language::JavaScript => tree_sitter_javascript::LANGUAGE.into(),
         Language::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
         Language::Tsx => tree_sitter_typescript::LANGUAGE_TSX.into(),
-        Language::Rust => unreachable!("Rust files go through syn"),
+        Language::Rust | Language::Text => {
+            unreachable!("only JavaScript and TypeScript files are parsed here")
+        }
     }
 }
 

@@ -501,6 +501,14 @@ impl<'t> Model<'t> {
         if ambiguous { None } else { best }
     }
 
+    /// The identifier that declares a name visible at a place (in a
+    /// declaration, a parameter or an import), for questions about its
+    /// surroundings such as a parameter's decorators.
+    pub fn declaration_name(&self, name: &str, at: Node<'t>) -> Option<Node<'t>> {
+        self.declaration(name, at)
+            .map(|declaration| declaration.name)
+    }
+
     /// Where the constant behind an identifier is declared, for messages
     /// that name it: `(name, line)`.
     pub fn constant_origin(&self, expression: Node<'t>) -> Option<(&'t str, usize)> {

@@ -18,7 +18,13 @@ pub struct LetBinding<'a> {
 pub struct FnBody<'a> {
     pub name: String,
     pub params: Vec<(String, &'a Type)>,
+    /// Every typed parameter with its whole pattern, including those
+    /// `params` cannot name: `Json(form): Json<LoginForm>`.
+    pub inputs: Vec<&'a syn::PatType>,
     pub lets: Vec<LetBinding<'a>>,
+    /// Every `let` with its whole pattern, including destructuring ones
+    /// `lets` cannot name: `let LoginForm { email, password } = form;`.
+    pub let_patterns: Vec<(&'a Pat, Option<&'a Expr>)>,
     /// `target = value` statements, target first.
     pub assigns: Vec<&'a syn::ExprAssign>,
     pub method_calls: Vec<&'a syn::ExprMethodCall>,
@@ -26,6 +32,8 @@ pub struct FnBody<'a> {
     pub struct_literals: Vec<&'a syn::ExprStruct>,
     /// `==` and `!=` comparisons.
     pub comparisons: Vec<&'a syn::ExprBinary>,
+    /// `<`, `<=`, `>` and `>=` comparisons.
+    pub orderings: Vec<&'a syn::ExprBinary>,
     pub matches: Vec<&'a syn::ExprMatch>,
     /// Macro invocations (`matches!`, `vec!`, `assert_eq!`), whose bodies
     /// syn leaves unparsed.
@@ -286,17 +294,20 @@ struct FnCollector<'a> {
 
 impl<'a> FnCollector<'a> {
     fn enter(&mut self, name: String, inputs: impl Iterator<Item = &'a syn::FnArg>) {
-        let params = inputs
+        let typed: Vec<&'a syn::PatType> = inputs
             .filter_map(|arg| match arg {
-                syn::FnArg::Typed(typed) => {
-                    pattern_name(&typed.pat).map(|name| (name, typed.ty.as_ref()))
-                }
+                syn::FnArg::Typed(typed) => Some(typed),
                 syn::FnArg::Receiver(_) => None,
             })
+            .collect();
+        let params = typed
+            .iter()
+            .filter_map(|typed| pattern_name(&typed.pat).map(|name| (name, typed.ty.as_ref())))
             .collect();
         self.current.push(FnBody {
             name,
             params,
+            inputs: typed,
             ..FnBody::default()
         });
     }
@@ -367,6 +378,10 @@ impl<'a> Visit<'a> for FnCollector<'a> {
                 Pat::Type(typed) => (pattern_name(&typed.pat), Some(typed.ty.as_ref())),
                 other => (pattern_name(other), None),
             };
+            body.let_patterns.push((
+                &local.pat,
+                local.init.as_ref().map(|init| init.expr.as_ref()),
+            ));
             if let Some(name) = name {
                 body.lets.push(LetBinding {
                     name,
@@ -410,6 +425,13 @@ impl<'a> Visit<'a> for FnCollector<'a> {
         let comparison = matches!(expr.op, syn::BinOp::Eq(_) | syn::BinOp::Ne(_));
         if let (true, Some(body)) = (comparison, self.current.last_mut()) {
             body.comparisons.push(expr);
+        }
+        let ordering = matches!(
+            expr.op,
+            syn::BinOp::Lt(_) | syn::BinOp::Le(_) | syn::BinOp::Gt(_) | syn::BinOp::Ge(_)
+        );
+        if let (true, Some(body)) = (ordering, self.current.last_mut()) {
+            body.orderings.push(expr);
         }
         visit::visit_expr_binary(self, expr);
     }

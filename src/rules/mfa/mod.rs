@@ -1,0 +1,4 @@
+//! Multi-factor authentication: how one-time codes are generated, accepted
+//! and compared.
+
+pub mod weak_otp;
