@@ -2,84 +2,78 @@
 //! One Aho-Corasick pass over the text looks for every enabled rule's
 //! trigger words; a file with none of them is never parsed. This is where
 //! most of a scan's speed comes from: in a dependency tree, few files
-//! mention a JWT library at all.
+//! mention a JWT library at all. A rule whose trigger words are common
+//! (`password`, `token`) adds a gate, a finer test of the text, which runs
+//! only where its words occur.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
-use crate::rules::Rule;
+use crate::rules::{Gate, Rule};
 
 pub struct Prefilter {
-    automaton: Option<AhoCorasick>,
-    /// For each pattern, the rules (indices into the rule list) it triggers.
-    rules_of_pattern: Vec<Vec<usize>>,
-    /// Rules without triggers, which run on every file.
-    always: Vec<usize>,
-    rule_count: usize,
+    /// One automaton per distinct list of trigger words (a family's rules
+    /// share theirs).
+    automata: Vec<AhoCorasick>,
+    /// Per rule, the automaton of its trigger words; `None` for rules that
+    /// run on every file (no triggers, or the prefilter disabled).
+    automaton_of: Vec<Option<usize>>,
+    /// Per rule, its gate, when the prefilter is enabled.
+    gates: Vec<Option<Gate>>,
 }
 
 impl Prefilter {
     /// A prefilter for these rules; `enabled = false` lets every rule run on
     /// every file (for checking that the prefilter changes no result).
+    ///
+    /// Each list of trigger words is asked only whether any of its words
+    /// occurs: that search stops at the first hit, where one automaton for
+    /// all words would have to report every overlapping match of every
+    /// word (`pass` in every `password`) through the whole file.
     pub fn new(rules: &[&'static Rule], enabled: bool) -> Self {
-        let mut patterns: Vec<String> = Vec::new();
-        let mut rules_of_pattern: Vec<Vec<usize>> = Vec::new();
-        let mut always = Vec::new();
-        for (index, rule) in rules.iter().enumerate() {
+        let mut lists: Vec<&'static [&'static str]> = Vec::new();
+        let mut automata = Vec::new();
+        let mut automaton_of = Vec::with_capacity(rules.len());
+        for rule in rules {
             if !enabled || rule.triggers.is_empty() {
-                always.push(index);
+                automaton_of.push(None);
                 continue;
             }
-            for trigger in rule.triggers {
-                let lower = trigger.to_ascii_lowercase();
-                if let Some(existing) = patterns.iter().position(|p| *p == lower) {
-                    rules_of_pattern[existing].push(index);
-                } else {
-                    patterns.push(lower);
-                    rules_of_pattern.push(vec![index]);
-                }
+            if let Some(index) = lists.iter().position(|l| *l == rule.triggers) {
+                automaton_of.push(Some(index));
+                continue;
             }
+            lists.push(rule.triggers);
+            automata.push(
+                AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::LeftmostFirst)
+                    .build(rule.triggers)
+                    .expect("trigger words are plain literals"),
+            );
+            automaton_of.push(Some(automata.len() - 1));
         }
-        let automaton = (!patterns.is_empty()).then(|| {
-            AhoCorasickBuilder::new()
-                .ascii_case_insensitive(true)
-                .match_kind(MatchKind::Standard)
-                .build(&patterns)
-                .expect("trigger words are plain literals")
-        });
+        let gates = rules
+            .iter()
+            .map(|rule| rule.checks.gate.filter(|_| enabled))
+            .collect();
         Self {
-            automaton,
-            rules_of_pattern,
-            always,
-            rule_count: rules.len(),
+            automata,
+            automaton_of,
+            gates,
         }
     }
 
     /// Which rules may find something in this text, by index.
     pub fn applicable(&self, text: &str) -> Vec<bool> {
-        let mut applicable = vec![false; self.rule_count];
-        for &index in &self.always {
-            applicable[index] = true;
-        }
-        let Some(automaton) = &self.automaton else {
-            return applicable;
-        };
-        let mut seen = vec![false; self.rules_of_pattern.len()];
-        let mut remaining = seen.len();
-        for found in automaton.find_overlapping_iter(text) {
-            let pattern = found.pattern().as_usize();
-            if seen[pattern] {
-                continue;
-            }
-            seen[pattern] = true;
-            for &rule in &self.rules_of_pattern[pattern] {
-                applicable[rule] = true;
-            }
-            remaining -= 1;
-            if remaining == 0 {
-                break;
-            }
-        }
-        applicable
+        let found: Vec<bool> = self.automata.iter().map(|a| a.is_match(text)).collect();
+        self.automaton_of
+            .iter()
+            .zip(&self.gates)
+            .map(|(automaton, gate)| {
+                let triggered = automaton.is_none_or(|index| found[index]);
+                triggered && gate.is_none_or(|gate| gate(text))
+            })
+            .collect()
     }
 }
 

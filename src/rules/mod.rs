@@ -42,6 +42,9 @@ pub struct Rule {
     pub checks: Checks,
 }
 
+/// A test of a file's text alone: may the rule find anything in it?
+pub type Gate = fn(&str) -> bool;
+
 /// A rule's check for each kind of file. Rules fill in what they cover and
 /// leave the rest to `..Checks::NONE`, so a new kind of file touches only
 /// this struct:
@@ -58,6 +61,11 @@ pub struct Checks {
     /// not (secrets): it runs on the same read as the parsers, and also
     /// when a parser gives up on the file.
     pub text: Option<fn(&SourceFile, &mut Vec<Diagnostic>)>,
+    /// A finer test than the trigger words, run by the prefilter on files
+    /// whose triggers matched: the rule runs on the file only if it returns
+    /// true. It must hold wherever the checks could report something (the
+    /// fixture harness runs every fixture without the prefilter too).
+    pub gate: Option<Gate>,
 }
 
 impl Checks {
@@ -66,6 +74,7 @@ impl Checks {
         rust: None,
         openapi: None,
         text: None,
+        gate: None,
     };
 
     pub fn is_empty(&self) -> bool {

@@ -8,8 +8,9 @@ use std::sync::LazyLock;
 use aho_corasick::AhoCorasick;
 use tree_sitter::Node;
 
+use super::credential_gate::authorization_credential;
 use super::hardcoded_credential::{
-    Hit, NAME_FIX, Use, inner_range, name_message, sink_message, url_message,
+    Hit, NAME_FIX, Use, inner_range, name_message, near_its_name, sink_message, url_message,
 };
 use super::names::{self, SecretName};
 use super::values::{self, SERVICE_SCHEMES};
@@ -593,13 +594,7 @@ fn authorization_value<'t>(file: &JsFile<'t>, value: Node<'t>, hits: &mut Vec<Hi
             .iter()
             .any(|s| scheme.eq_ignore_ascii_case(s));
         let credential = credential.trim();
-        if !scheme_known
-            || credential.len() < 8
-            || credential.starts_with("eyJ")
-            || values::is_reference(credential)
-            || values::is_placeholder(credential)
-            || values::looks_like_label(credential)
-        {
+        if !scheme_known || !authorization_credential(credential) {
             continue;
         }
         let offset = content.len() - content[scheme.len()..].trim_start().len();
@@ -654,7 +649,7 @@ impl Kinds {
 fn walk(file: &JsFile<'_>, hits: &mut Vec<Hit>) {
     let kinds = Kinds::of(&file.tree.language());
     // Strings are looked at only when the file has a URL with credentials.
-    let urls = !values::url_credentials(&file.source.text).is_empty();
+    let urls = values::has_url_credentials(&file.source.text);
     let mut cursor = file.tree.walk();
     loop {
         let node = cursor.node();
@@ -759,14 +754,19 @@ fn visit<'t>(file: &JsFile<'t>, node: Node<'t>, kinds: &Kinds, urls: bool, hits:
         return;
     }
     for literal in literals(file, value) {
-        if !values::plausible_named_secret(&literal.text, &name) {
-            continue;
-        }
         let range = literal.node.byte_range();
         let use_line = file.line_of(name_node);
         let literal_line = file.line_of(literal.node);
+        let inner = inner_range(&range, file.text(literal.node));
+        let concatenated = literal.text.len() > inner.len();
+        if concatenated
+            || !near_its_name(use_line, literal_line)
+            || !values::plausible_named_secret(&literal.text, &name)
+        {
+            continue;
+        }
         hits.push(Hit {
-            secret: inner_range(&range, file.text(literal.node)),
+            secret: inner,
             range,
             message: name_message(
                 &name,

@@ -9,8 +9,9 @@ use std::ops::Range;
 use syn::visit::{self, Visit};
 use syn::{Expr, Lit};
 
+use super::credential_gate::authorization_credential;
 use super::hardcoded_credential::{
-    Hit, NAME_FIX, Use, inner_range, name_message, sink_message, url_message,
+    Hit, NAME_FIX, Use, inner_range, name_message, near_its_name, sink_message, url_message,
 };
 use super::names::{self, SecretName};
 use super::values::{self, SERVICE_SCHEMES};
@@ -261,10 +262,13 @@ impl<'a> Collector<'_, 'a> {
         let Some(literal) = self.literal(expression, 0) else {
             return;
         };
-        if literal.bytes || !values::plausible_named_secret(&literal.text, name) {
+        let literal_line = self.file.source.position(literal.range.start).line;
+        if literal.bytes
+            || !near_its_name(name_line, literal_line)
+            || !values::plausible_named_secret(&literal.text, name)
+        {
             return;
         }
-        let literal_line = self.file.source.position(literal.range.start).line;
         let secret = inner_range(&literal.range, self.text(&literal.range));
         self.hits.push(Hit {
             range: literal.range.clone(),
@@ -386,13 +390,7 @@ impl<'a> Collector<'_, 'a> {
         let known = ["basic", "bearer", "token"]
             .iter()
             .any(|s| scheme.eq_ignore_ascii_case(s));
-        if !known
-            || credential.len() < 8
-            || credential.starts_with("eyJ")
-            || values::is_reference(credential)
-            || values::is_placeholder(credential)
-            || values::looks_like_label(credential)
-        {
+        if !known || !authorization_credential(credential) {
             return;
         }
         let offset = content.len() - content[scheme.len()..].trim_start().len();

@@ -10,6 +10,7 @@ pub mod hardcoded_credential;
 pub mod known_key;
 
 mod config_values;
+mod credential_gate;
 mod credential_js;
 mod credential_rust;
 mod names;

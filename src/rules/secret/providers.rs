@@ -238,7 +238,12 @@ pub fn keywords() -> impl Iterator<Item = &'static str> {
 }
 
 struct Compiled {
+    /// Leftmost-first, for the fast scan.
     keywords: AhoCorasick,
+    /// The same words with standard semantics, for overlapping searches.
+    keywords_overlapping: AhoCorasick,
+    /// The length of the longest keyword.
+    longest: usize,
     /// The detector each keyword pattern belongs to.
     detector_of: Vec<usize>,
     /// Per detector, its compiled pattern (for `Find::Pattern`).
@@ -254,11 +259,16 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
             detector_of.push(index);
         }
     }
-    let keywords = AhoCorasickBuilder::new()
-        .ascii_case_insensitive(true)
-        .match_kind(MatchKind::Standard)
-        .build(&words)
-        .expect("keywords are plain literals");
+    let build = |kind| {
+        AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(kind)
+            .build(&words)
+            .expect("keywords are plain literals")
+    };
+    let keywords = build(MatchKind::LeftmostFirst);
+    let keywords_overlapping = build(MatchKind::Standard);
+    let longest = words.iter().map(|w| w.len()).max().unwrap_or(0);
     let patterns = DETECTORS
         .iter()
         .map(|d| match d.find {
@@ -270,6 +280,8 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
         .collect();
     Compiled {
         keywords,
+        keywords_overlapping,
+        longest,
         detector_of,
         patterns,
     }
@@ -281,8 +293,18 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
 pub fn find(text: &str, documentation: bool) -> Vec<Found> {
     let compiled = &*COMPILED;
     let mut triggered = vec![false; DETECTORS.len()];
-    for hit in compiled.keywords.find_overlapping_iter(text) {
-        triggered[compiled.detector_of[hit.pattern().as_usize()]] = true;
+    // A plain search is fast; a keyword it skips overlaps one it reports,
+    // so the few reported spots are searched again for overlapping ones.
+    let bytes = text.as_bytes();
+    for hit in compiled.keywords.find_iter(text) {
+        let from = hit.start().saturating_sub(compiled.longest);
+        let to = (hit.end() + compiled.longest).min(bytes.len());
+        for nearby in compiled
+            .keywords_overlapping
+            .find_overlapping_iter(&bytes[from..to])
+        {
+            triggered[compiled.detector_of[nearby.pattern().as_usize()]] = true;
+        }
     }
     let mut found = Vec::new();
     for (index, detector) in DETECTORS.iter().enumerate() {

@@ -314,12 +314,21 @@ pub const SERVICE_SCHEMES: &[&str] = &[
     "ldaps",
 ];
 
+static URL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b([a-z][a-z0-9+.\-]{1,20})://([^\s:/@'`<>\x22]*):([^\s@/'`<>\x22]+)@[^\s/'`<>\x22]",
+    )
+    .expect("URL pattern compiles")
+});
+
+/// Whether a text holds any `scheme://user:password@`: cheaper than
+/// finding each.
+pub fn has_url_credentials(text: &str) -> bool {
+    memchr::memmem::find(text.as_bytes(), b"://").is_some() && URL.is_match(text)
+}
+
 /// Every `scheme://user:password@` in a text, with the password's range.
 pub fn url_credentials(text: &str) -> Vec<UrlCredentials> {
-    static URL: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)\b([a-z][a-z0-9+.\-]{1,20})://([^\s:/@'`<>\x22]*):([^\s@/'`<>\x22]+)@[^\s/'`<>\x22]")
-            .expect("URL pattern compiles")
-    });
     if !text.contains("://") {
         return Vec::new();
     }
