@@ -14,6 +14,7 @@ pub mod finding;
 pub mod git;
 pub mod lang;
 pub mod prefilter;
+pub mod project;
 pub mod report;
 pub mod rules;
 pub mod scan;

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -16,6 +17,7 @@ use crate::discover::{self, Candidate, WalkOptions};
 use crate::finding::{Diagnostic, Finding};
 use crate::lang::{js, openapi, rust};
 use crate::prefilter::Prefilter;
+use crate::project::Project;
 use crate::rules::{self, Rule};
 use crate::source::{Language, LanguageFamily, SourceFile};
 use crate::suppress::{self, SuppressedFinding};
@@ -142,33 +144,16 @@ pub fn enabled_rules(select: &[String], ignore: &[String]) -> Vec<&'static Rule>
 
 pub fn scan(options: &ScanOptions) -> anyhow::Result<ScanResult> {
     let started = Instant::now();
-    let threads = options
-        .jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
-        .max(1);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .stack_size(WORKER_STACK_SIZE)
-        .build()?;
-    let enabled = options.enabled_rules();
-    let rules = checking_rules(&enabled);
-    let prefilter = Prefilter::new(&rules, !options.no_prefilter);
+    let setup = ScanSetup::new(options)?;
     let current_dir = std::env::current_dir().ok();
     let walk_options = WalkOptions {
         include_default_excluded: options.include_default_excluded,
-        threads,
+        threads: setup.threads,
     };
     let (mut candidates, walk_errors) = discover::collect_files(&options.paths, &walk_options);
     candidates.retain(|candidate| !options.config.is_excluded(&candidate.path));
-    let context = FileContext {
-        rules: &rules,
-        enabled: &enabled,
-        prefilter: &prefilter,
-        parse_only: options.parse_only,
-        include_default_excluded: options.include_default_excluded,
-        max_file_size: options.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
-    };
-    let outcomes: Vec<(String, FileOutcome)> = pool.install(|| {
+    let context = setup.context(options);
+    let outcomes: Vec<(String, FileOutcome)> = setup.pool.install(|| {
         candidates
             .par_iter()
             .map(|candidate| {
@@ -188,6 +173,53 @@ pub fn scan(options: &ScanOptions) -> anyhow::Result<ScanResult> {
     Ok(collect(outcomes, walk_errors, options, started))
 }
 
+/// What a scan sets up before it reads any file, whether the files come
+/// from the work tree or from the index.
+struct ScanSetup {
+    threads: usize,
+    pool: rayon::ThreadPool,
+    enabled: Vec<&'static Rule>,
+    rules: Vec<&'static Rule>,
+    prefilter: Prefilter,
+    project: Arc<Project>,
+}
+
+impl ScanSetup {
+    fn new(options: &ScanOptions) -> anyhow::Result<Self> {
+        let threads = options
+            .jobs
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
+            .max(1);
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .stack_size(WORKER_STACK_SIZE)
+            .build()?;
+        let enabled = options.enabled_rules();
+        let rules = checking_rules(&enabled);
+        let prefilter = Prefilter::new(&rules, !options.no_prefilter);
+        Ok(Self {
+            threads,
+            pool,
+            enabled,
+            rules,
+            prefilter,
+            project: Project::new(options.config.clone()),
+        })
+    }
+
+    fn context(&self, options: &ScanOptions) -> FileContext<'_> {
+        FileContext {
+            rules: &self.rules,
+            enabled: &self.enabled,
+            prefilter: &self.prefilter,
+            project: &self.project,
+            parse_only: options.parse_only,
+            include_default_excluded: options.include_default_excluded,
+            max_file_size: options.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
+        }
+    }
+}
+
 /// A file's content that does not come from the work tree: a staged blob.
 #[derive(Debug, Clone)]
 pub struct Blob {
@@ -203,26 +235,9 @@ pub struct Blob {
 /// rules, suppressions and configuration.
 pub fn scan_blobs(blobs: Vec<Blob>, options: &ScanOptions) -> anyhow::Result<ScanResult> {
     let started = Instant::now();
-    let threads = options
-        .jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
-        .max(1);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .stack_size(WORKER_STACK_SIZE)
-        .build()?;
-    let enabled = options.enabled_rules();
-    let rules = checking_rules(&enabled);
-    let prefilter = Prefilter::new(&rules, !options.no_prefilter);
-    let context = FileContext {
-        rules: &rules,
-        enabled: &enabled,
-        prefilter: &prefilter,
-        parse_only: options.parse_only,
-        include_default_excluded: options.include_default_excluded,
-        max_file_size: options.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
-    };
-    let outcomes: Vec<(String, FileOutcome)> = pool.install(|| {
+    let setup = ScanSetup::new(options)?;
+    let context = setup.context(options);
+    let outcomes: Vec<(String, FileOutcome)> = setup.pool.install(|| {
         blobs
             .into_par_iter()
             .filter(|blob| !options.config.is_excluded(&blob.path))
@@ -247,6 +262,7 @@ struct FileContext<'a> {
     /// Every enabled rule, meta rules included.
     enabled: &'a [&'static Rule],
     prefilter: &'a Prefilter,
+    project: &'a Arc<Project>,
     parse_only: bool,
     /// Minified bundles are read too (`--no-default-excludes`).
     include_default_excluded: bool,
@@ -403,7 +419,8 @@ fn scan_loaded(
         };
     }
     let bytes = text.len() as u64;
-    let source = SourceFile::new(path.to_path_buf(), display.to_string(), text, language);
+    let source = SourceFile::new(path.to_path_buf(), display.to_string(), text, language)
+        .in_project(Arc::clone(context.project));
     let analysed = catch_unwind(AssertUnwindSafe(|| {
         analyse(
             &source,
@@ -506,6 +523,16 @@ fn analyse(
     parse_only: bool,
 ) -> Analysis {
     let (mut diagnostics, error) = diagnose(source, rules, prefilter, parse_only);
+    let config = &source.project().config;
+    if !config.secret_allowlist.is_empty() {
+        // An allowed value is no secret: neither reported nor masked.
+        diagnostics.retain(|d| {
+            d.secret
+                .as_ref()
+                .and_then(|range| source.text.get(range.clone()))
+                .is_none_or(|value| !config.allows_secret(value))
+        });
+    }
     let secrets: Vec<Range<usize>> = diagnostics
         .iter()
         .filter_map(|d| d.secret.clone())

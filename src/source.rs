@@ -5,6 +5,9 @@
 //! text it is.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::project::Project;
 
 /// The front-end a file goes through, chosen by its extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -158,6 +161,7 @@ pub struct SourceFile {
     pub text: String,
     pub language: Language,
     line_starts: Vec<usize>,
+    project: Arc<Project>,
 }
 
 /// A 1-based line and a 1-based column counted in characters.
@@ -178,7 +182,20 @@ impl SourceFile {
             text,
             language,
             line_starts,
+            project: Project::unconfigured(),
         }
+    }
+
+    /// The same file, seen as part of a configured project.
+    #[must_use]
+    pub fn in_project(mut self, project: Arc<Project>) -> Self {
+        self.project = project;
+        self
+    }
+
+    /// The project this file belongs to: its configuration.
+    pub fn project(&self) -> &Project {
+        &self.project
     }
 
     /// The line and column of a byte offset (clamped to the text).

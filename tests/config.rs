@@ -234,3 +234,84 @@ fn mistakes_are_exit_two_with_the_line_and_a_suggestion() {
         .code(2)
         .stderr(predicate::str::starts_with("authlint: authlint.toml:1:"));
 }
+
+#[test]
+fn allowlisted_secret_values_are_not_reported() {
+    let dir = TempDir::new().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    let session = "const session = require('express-session');\n\
+        const app = require('express')();\n\
+        app.use(session({ secret: 'test-fixture-secret', resave: false }));\n\
+        app.use(session({ secret: 'keyboard cat', resave: false }));\n";
+    write(dir.path(), "src/app.js", session);
+    let scan = |dir: &Path| {
+        let output = authlint(dir)
+            .args(["scan", "--format", "json", "src"])
+            .output()
+            .unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["line"].as_u64().unwrap())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        scan(dir.path()),
+        vec![3, 4],
+        "both literals are reported without an allowlist"
+    );
+    write(
+        dir.path(),
+        "authlint.toml",
+        "[secrets]\nallowlist = [\"^test-[a-z-]+$\"]\n",
+    );
+    assert_eq!(
+        scan(dir.path()),
+        vec![4],
+        "the allowlisted value is not reported"
+    );
+}
+
+#[test]
+fn public_paths_silence_missing_security_for_those_operations() {
+    let dir = TempDir::new().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    let contract = "openapi: 3.0.3\ninfo: {title: Shop, version: '1'}\n\
+        components:\n  securitySchemes:\n    bearer: {type: http, scheme: bearer}\n\
+        paths:\n  /catalogue/items:\n    get:\n      security: []\n      responses: {'200': {description: ok}}\n\
+        \x20 /orders:\n    get:\n      security: []\n      responses: {'200': {description: ok}}\n";
+    write(dir.path(), "api/openapi.yaml", contract);
+    let paths = |dir: &Path| {
+        let output = authlint(dir)
+            .args([
+                "scan",
+                "--format",
+                "json",
+                "--select",
+                "openapi/missing-security",
+                "api",
+            ])
+            .output()
+            .unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["line"].as_u64().unwrap())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(paths(dir.path()), vec![8, 12], "reported at each `get`");
+    write(
+        dir.path(),
+        "authlint.toml",
+        "[openapi]\npublic-paths = [\"/catalogue/**\"]\n",
+    );
+    assert_eq!(
+        paths(dir.path()),
+        vec![12],
+        "the declared public path is not reported"
+    );
+}

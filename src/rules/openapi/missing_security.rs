@@ -29,7 +29,8 @@ of its own and the document has no global one, it opts out with
 `security: []`, or every requirement it lists is the empty `{}` (anonymous
 access allowed). Operations that are public by intent — login, token,
 registration, password reset, health checks, documentation and
-`.well-known` paths — are not flagged. A contract that declares no security
+`.well-known` paths — are not flagged, nor are the paths listed under
+`[openapi] public-paths` in `authlint.toml`. A contract that declares no security
 anywhere gets one finding, at `paths`, rather than one per operation.
 
 ## Why is this bad
@@ -58,7 +59,7 @@ paths:
 ## Known problems
 References to other files (`$ref: ./paths/orders.yaml`) are not followed;
 operations defined there are not checked. Which paths count as public by
-intent is decided by name.
+intent is decided by name; list any other public path in the configuration.
 
 ## References
 - CWE-306: Missing Authentication for Critical Function
@@ -160,7 +161,8 @@ fn check(file: &OpenApiFile<'_>, out: &mut Vec<Diagnostic>) {
         let Some(why) = emptiness(file, operation) else {
             continue;
         };
-        if is_public_by_intent(operation.path) {
+        let config = &file.source.project().config;
+        if is_public_by_intent(operation.path) || config.is_public_path(operation.path) {
             continue;
         }
         let method = operation.method.to_ascii_uppercase();
