@@ -566,6 +566,10 @@ fn diagnose(
     parse_only: bool,
 ) -> (Vec<Diagnostic>, Option<String>) {
     let family = source.language.family();
+    // Type declarations hold no statements, calls or values for a code
+    // rule to judge (`lib.dom.d.ts` alone is megabytes of parsing for
+    // nothing); the text checks still read them.
+    let declarations = family == LanguageFamily::Js && is_declaration_file(&source.path);
     let contract = family == LanguageFamily::Any && openapi::is_candidate(source);
     let applicable = prefilter.applicable(&source.text);
     let rules: Vec<&'static Rule> = rules
@@ -581,7 +585,9 @@ fn diagnose(
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let mut error = None;
     match family {
-        LanguageFamily::Js if parse_only || rules.iter().any(|r| r.checks.js.is_some()) => {
+        LanguageFamily::Js
+            if parse_only || (!declarations && rules.iter().any(|r| r.checks.js.is_some())) =>
+        {
             match js::parse(source) {
                 Some(tree) if !parse_only => {
                     let file = js::JsFile::new(source, &tree);
@@ -653,6 +659,17 @@ fn diagnose(
         }
     }
     (diagnostics, error)
+}
+
+/// A TypeScript declaration file: `.d.ts`, `.d.mts`, `.d.cts`.
+fn is_declaration_file(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|name| name.to_str())
+        .is_some_and(|name| {
+            [".d.ts", ".d.mts", ".d.cts"]
+                .iter()
+                .any(|suffix| name.len() > suffix.len() && name.ends_with(suffix))
+        })
 }
 
 /// The diagnostics of one in-memory file, overlaps resolved, before they

@@ -430,3 +430,49 @@ fn unused_suppressions_are_reported_when_asked() {
         .assert()
         .code(1);
 }
+
+#[test]
+fn type_declarations_get_no_code_rules_but_keep_the_key_scan() {
+    let dir = TempDir::new().unwrap();
+    // The same code as a module and as a declaration file: only the module
+    // is code a rule can judge. A provider key is found in either.
+    write(dir.path(), "src/auth.ts", VULNERABLE);
+    write(dir.path(), "types/auth.d.ts", VULNERABLE);
+    write(
+        dir.path(),
+        "types/keys.d.ts",
+        "// stripe: sk_live_4eC39HqLyjWDarjtT1zdp7dc\nexport declare const key: string;\n",
+    );
+    let output = authlint()
+        .current_dir(dir.path())
+        .args(["scan", "--format", "json", "."])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let found: Vec<(String, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_string(),
+                f["rule"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        found
+            .iter()
+            .any(|(p, r)| p == "src/auth.ts" && r == "jwt/missing-algorithms")
+    );
+    assert!(
+        !found.iter().any(|(p, _)| p == "types/auth.d.ts"),
+        "{found:?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|(p, r)| p == "types/keys.d.ts" && r == "secret/known-key"),
+        "{found:?}"
+    );
+}

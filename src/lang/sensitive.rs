@@ -512,9 +512,114 @@ pub const CREDENTIAL_TRIGGERS: &[&str] = &[
     "digest",
 ];
 
+/// Whether `text` contains `word` (ASCII, any case): for gates that look
+/// for one word without building an automaton.
+pub fn contains_ignoring_case(text: &str, word: &str) -> bool {
+    let (Some(&first), bytes) = (word.as_bytes().first(), text.as_bytes()) else {
+        return true;
+    };
+    memchr::memchr2_iter(
+        first.to_ascii_lowercase(),
+        first.to_ascii_uppercase(),
+        bytes,
+    )
+    .any(|at| {
+        bytes
+            .get(at..at + word.len())
+            .is_some_and(|slice| slice.eq_ignore_ascii_case(word.as_bytes()))
+    })
+}
+
+/// Whether any name or string in a text classifies as a credential that
+/// `accept` takes: the prefilter gate of rules that only report values
+/// [`classify_name`] recognises. It finds every trigger word, widens it to
+/// the identifier or string key around it (`x-hub-signature` and the
+/// identifiers on either side of a `-`), and classifies that; a file where
+/// `token` only ever appears inside `tokenizer` or `SyntaxKind.Token`-like
+/// names that are not credentials is not parsed for such rules.
+pub fn text_names(text: &str, accept: impl Fn(Kind) -> bool) -> bool {
+    use std::collections::HashSet;
+    use std::sync::LazyLock;
+
+    use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
+
+    static TRIGGERS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostFirst)
+            .build(CREDENTIAL_TRIGGERS)
+            .expect("trigger words are plain literals")
+    });
+    // Bytes of a name: ASCII letters, digits, `_`, `$`, and every byte of a
+    // multi-byte character, so that the widened range stays on character
+    // boundaries.
+    let in_name = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80;
+    let in_key = |b: u8| in_name(b) || b == b'-';
+    let bytes = text.as_bytes();
+    let widen = |start: usize, end: usize, inside: &dyn Fn(u8) -> bool| {
+        let from = bytes[..start]
+            .iter()
+            .rposition(|&b| !inside(b))
+            .map_or(0, |i| i + 1);
+        let to = bytes[end..]
+            .iter()
+            .position(|&b| !inside(b))
+            .map_or(bytes.len(), |i| end + i);
+        (from, to)
+    };
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut at = 0;
+    while let Some(found) = TRIGGERS.find(Input::new(text).span(at..text.len())) {
+        let (name_from, name_to) = widen(found.start(), found.end(), &in_name);
+        let (key_from, key_to) = widen(found.start(), found.end(), &in_key);
+        for candidate in [&text[name_from..name_to], &text[key_from..key_to]] {
+            if seen.insert(candidate)
+                && classify_name(candidate)
+                    .or_else(|| classify_producer(candidate))
+                    .is_some_and(&accept)
+            {
+                return true;
+            }
+        }
+        at = key_to.max(found.end());
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_names_reads_names_not_substrings() {
+        let any = |_: Kind| true;
+        assert!(text_names(
+            "if (req.body.password === user.password) {}",
+            any
+        ));
+        assert!(text_names(
+            "const sig = req.get('X-Hub-Signature-256');",
+            |k| k == Kind::Signature
+        ));
+        assert!(text_names("let resetToken = make();", |k| k == Kind::Token));
+        assert!(!text_names(
+            "const tokenizer = createScanner(); spinner.start();",
+            any
+        ));
+        assert!(!text_names("let resetToken = make();", |k| k == Kind::Password));
+        assert!(!text_names("", any));
+        assert!(text_names("const code = generateResetCode();", |k| k == Kind::Otp));
+    }
+
+    #[test]
+    fn contains_ignoring_case_finds_any_case() {
+        assert!(contains_ignoring_case(
+            "crypto.createHmac('sha256')",
+            "hmac"
+        ));
+        assert!(contains_ignoring_case("IsStrongPassword()", "password"));
+        assert!(!contains_ignoring_case("hma", "hmac"));
+    }
 
     #[test]
     fn words_split_every_case_style() {

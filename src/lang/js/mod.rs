@@ -1,6 +1,7 @@
 //! JavaScript and TypeScript: tree-sitter parsing with one parser per thread
 //! and grammar, and the per-file semantic model rules query.
 
+mod fields;
 mod model;
 mod sensitive;
 mod value;
@@ -10,8 +11,9 @@ use std::sync::LazyLock;
 
 use tree_sitter::{Language as Grammar, Node, Parser, Query, Tree};
 
+pub use fields::FieldAccess;
 pub use model::{Binding, Model, ModulePath, string_literal};
-pub use sensitive::{Sensitive, binary_expressions, equality_sides, nodes_of_kinds};
+pub use sensitive::{Sensitive, equality_sides};
 pub use value::{Property, Value};
 
 use crate::source::{Language, SourceFile};
@@ -37,6 +39,29 @@ impl<'t> JsFile<'t> {
     /// The source text of a node.
     pub fn text(&self, node: Node<'t>) -> &'t str {
         node.utf8_text(self.source.text.as_bytes()).unwrap_or("")
+    }
+
+    /// Every node of the given kinds, in document order, from the index the
+    /// model built in its one walk (no second walk of the tree). The kinds
+    /// must be among [`model::INDEXED_KINDS`].
+    pub fn nodes_of_kinds<'a>(
+        &'a self,
+        kinds: &'a [&'a str],
+    ) -> impl Iterator<Item = Node<'t>> + 'a {
+        debug_assert!(
+            kinds.iter().all(|k| model::INDEXED_KINDS.contains(k)),
+            "{kinds:?} are not all indexed by the model"
+        );
+        self.model
+            .indexed
+            .iter()
+            .copied()
+            .filter(move |node| kinds.contains(&node.kind()))
+    }
+
+    /// Every binary expression, in document order.
+    pub fn binary_expressions(&self) -> impl Iterator<Item = Node<'t>> + '_ {
+        self.nodes_of_kinds(&["binary_expression"])
     }
 
     /// The 1-based line a node starts on, for messages that name a place.
@@ -138,7 +163,7 @@ pub fn unwrap_expression(mut node: Node<'_>) -> Node<'_> {
 /// The arguments of a call or `new` expression, without punctuation and
 /// comments.
 pub fn call_arguments(call: Node<'_>) -> Vec<Node<'_>> {
-    let Some(arguments) = call.child_by_field_name("arguments") else {
+    let Some(arguments) = call.field("arguments") else {
         return Vec::new();
     };
     let mut cursor = arguments.walk();

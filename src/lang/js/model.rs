@@ -8,6 +8,7 @@ use std::collections::{HashMap, HashSet};
 use tree_sitter::{Node, QueryCursor, StreamingIterator, Tree};
 
 use super::{call_arguments, contains, queries, unwrap_expression};
+use crate::lang::js::FieldAccess;
 use crate::source::SourceFile;
 
 /// How deep resolution follows names (`a = b`, `b = c`, ...) before it
@@ -95,7 +96,25 @@ pub struct Model<'t> {
     pub assignments: Vec<Node<'t>>,
     /// Every `return` statement, in document order.
     pub returns: Vec<Node<'t>>,
+    /// Every node of the [`INDEXED_KINDS`], in document order: rules that
+    /// look at all comparisons or all object properties read this list
+    /// instead of walking the tree again each.
+    pub(super) indexed: Vec<Node<'t>>,
 }
+
+/// The node kinds [`Model::indexed`] holds.
+pub const INDEXED_KINDS: &[&str] = &[
+    "binary_expression",
+    "assignment_expression",
+    "pair",
+    "member_expression",
+    "variable_declarator",
+    "public_field_definition",
+    "subscript_expression",
+    "call_expression",
+    "required_parameter",
+    "return_statement",
+];
 
 const SCOPE_KINDS: &[&str] = &[
     "program",
@@ -125,6 +144,7 @@ impl<'t> Model<'t> {
             calls: Vec::new(),
             assignments: Vec::new(),
             returns: Vec::new(),
+            indexed: Vec::new(),
         };
         model.collect_imports(source, tree);
         model.walk(tree);
@@ -212,6 +232,9 @@ impl<'t> Model<'t> {
             let node = cursor.node();
             if node.is_named() {
                 let scope = scopes.last().map_or(node, |(scope, _)| *scope);
+                if INDEXED_KINDS.contains(&node.kind()) {
+                    self.indexed.push(node);
+                }
                 self.visit(node, scope);
                 if SCOPE_KINDS.contains(&node.kind()) {
                     scopes.push((node, depth));
@@ -242,7 +265,7 @@ impl<'t> Model<'t> {
                 // Read `const` here: asking a declarator for its parent costs
                 // a walk from the root in tree-sitter.
                 let is_const = node
-                    .child_by_field_name("kind")
+                    .field("kind")
                     .is_some_and(|kind| self.node_text(kind) == "const");
                 let mut cursor = node.walk();
                 let declarators: Vec<_> = node
@@ -259,7 +282,7 @@ impl<'t> Model<'t> {
             }
             "new_expression" => self.calls.push(node),
             "assignment_expression" | "augmented_assignment_expression" => {
-                if let Some(left) = node.child_by_field_name("left")
+                if let Some(left) = node.field("left")
                     && left.kind() == "identifier"
                 {
                     self.reassigned.insert(self.node_text(left));
@@ -269,7 +292,7 @@ impl<'t> Model<'t> {
                 }
             }
             "update_expression" => {
-                if let Some(argument) = node.child_by_field_name("argument")
+                if let Some(argument) = node.field("argument")
                     && argument.kind() == "identifier"
                 {
                     self.reassigned.insert(self.node_text(argument));
@@ -277,7 +300,7 @@ impl<'t> Model<'t> {
             }
             "return_statement" => self.returns.push(node),
             "function_declaration" | "generator_function_declaration" | "class_declaration" => {
-                if let Some(name) = node.child_by_field_name("name") {
+                if let Some(name) = node.field("name") {
                     self.declare(name, scope, Binding::Declared(node), true);
                 }
             }
@@ -291,12 +314,12 @@ impl<'t> Model<'t> {
                 self.collect_typed_parameters(node);
             }
             "arrow_function" => {
-                if let Some(parameter) = node.child_by_field_name("parameter") {
+                if let Some(parameter) = node.field("parameter") {
                     self.declare(parameter, node, Binding::Unknown, false);
                 }
             }
             "for_in_statement" => {
-                if let Some(left) = node.child_by_field_name("left") {
+                if let Some(left) = node.field("left") {
                     let mut names = Vec::new();
                     collect_pattern_names(left, &mut names);
                     for name in names {
@@ -305,7 +328,7 @@ impl<'t> Model<'t> {
                 }
             }
             "catch_clause" => {
-                if let Some(parameter) = node.child_by_field_name("parameter") {
+                if let Some(parameter) = node.field("parameter") {
                     let mut names = Vec::new();
                     collect_pattern_names(parameter, &mut names);
                     for name in names {
@@ -314,10 +337,7 @@ impl<'t> Model<'t> {
                 }
             }
             "public_field_definition" => {
-                if let (Some(name), Some(ty)) = (
-                    node.child_by_field_name("name"),
-                    node.child_by_field_name("type"),
-                ) {
+                if let (Some(name), Some(ty)) = (node.field("name"), node.field("type")) {
                     self.typed_members.insert(self.node_text(name), ty);
                 }
             }
@@ -333,7 +353,7 @@ impl<'t> Model<'t> {
 
     /// `require('x')` (when `require` is not a local name) or `import('x')`.
     fn required_module(&self, call: Node<'t>) -> Option<String> {
-        let function = call.child_by_field_name("function")?;
+        let function = call.field("function")?;
         let is_loader = match function.kind() {
             "import" => true,
             "identifier" => self.node_text(function) == "require",
@@ -347,10 +367,10 @@ impl<'t> Model<'t> {
     }
 
     fn visit_declarator(&mut self, node: Node<'t>, scope: Node<'t>, is_const: bool) {
-        let Some(name) = node.child_by_field_name("name") else {
+        let Some(name) = node.field("name") else {
             return;
         };
-        let value = node.child_by_field_name("value");
+        let value = node.field("value");
         match (name.kind(), value) {
             ("identifier", Some(value)) => {
                 self.declare(name, scope, Binding::Value(value), is_const);
@@ -383,27 +403,23 @@ impl<'t> Model<'t> {
                     (self.node_text(property).to_string(), property, None)
                 }
                 "object_assignment_pattern" => {
-                    let (Some(left), right) = (
-                        property.child_by_field_name("left"),
-                        property.child_by_field_name("right"),
-                    ) else {
+                    let (Some(left), right) = (property.field("left"), property.field("right"))
+                    else {
                         continue;
                     };
                     (self.node_text(left).to_string(), left, right)
                 }
                 "pair_pattern" => {
-                    let (Some(key), Some(value)) = (
-                        property.child_by_field_name("key"),
-                        property.child_by_field_name("value"),
-                    ) else {
+                    let (Some(key), Some(value)) = (property.field("key"), property.field("value"))
+                    else {
                         continue;
                     };
                     let key = string_literal(self.node_text(key));
                     match value.kind() {
                         "identifier" => (key, value, None),
-                        "assignment_pattern" => match value.child_by_field_name("left") {
+                        "assignment_pattern" => match value.field("left") {
                             Some(left) if left.kind() == "identifier" => {
-                                (key, left, value.child_by_field_name("right"))
+                                (key, left, value.field("right"))
                             }
                             _ => continue,
                         },
@@ -457,10 +473,7 @@ impl<'t> Model<'t> {
             if !is_property {
                 continue;
             }
-            if let (Some(name), Some(ty)) = (
-                parameter.child_by_field_name("pattern"),
-                parameter.child_by_field_name("type"),
-            ) {
+            if let (Some(name), Some(ty)) = (parameter.field("pattern"), parameter.field("type")) {
                 self.typed_members.insert(self.node_text(name), ty);
             }
         }
@@ -546,8 +559,8 @@ impl<'t> Model<'t> {
     /// constructor) refers to.
     pub fn callee_path(&self, call: Node<'t>) -> Option<ModulePath> {
         let callee = call
-            .child_by_field_name("function")
-            .or_else(|| call.child_by_field_name("constructor"))?;
+            .field("function")
+            .or_else(|| call.field("constructor"))?;
         self.module_path(callee)
     }
 
@@ -568,8 +581,8 @@ impl<'t> Model<'t> {
                 }
             }
             "member_expression" => {
-                let object = expression.child_by_field_name("object")?;
-                let property = self.node_text(expression.child_by_field_name("property")?);
+                let object = expression.field("object")?;
+                let property = self.node_text(expression.field("property")?);
                 if object.kind() == "this" {
                     let ty = self.typed_members.get(property)?;
                     return self.type_path(*ty, depth);
@@ -585,12 +598,10 @@ impl<'t> Model<'t> {
                     });
                 }
                 // `promisify(jwt.verify)` behaves as `jwt.verify`.
-                let function = expression.child_by_field_name("function")?;
+                let function = expression.field("function")?;
                 let function_name = match function.kind() {
                     "identifier" => self.node_text(function),
-                    "member_expression" => {
-                        self.node_text(function.child_by_field_name("property")?)
-                    }
+                    "member_expression" => self.node_text(function.field("property")?),
                     _ => return None,
                 };
                 if function_name != "promisify" {
@@ -630,17 +641,17 @@ fn collect_pattern_names<'t>(pattern: Node<'t>, names: &mut Vec<Node<'t>>) {
         match node.kind() {
             "identifier" | "shorthand_property_identifier_pattern" => names.push(node),
             "assignment_pattern" | "object_assignment_pattern" => {
-                if let Some(left) = node.child_by_field_name("left") {
+                if let Some(left) = node.field("left") {
                     stack.push(left);
                 }
             }
             "pair_pattern" => {
-                if let Some(value) = node.child_by_field_name("value") {
+                if let Some(value) = node.field("value") {
                     stack.push(value);
                 }
             }
             "required_parameter" | "optional_parameter" => {
-                if let Some(pattern) = node.child_by_field_name("pattern") {
+                if let Some(pattern) = node.field("pattern") {
                     stack.push(pattern);
                 }
             }

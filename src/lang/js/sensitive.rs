@@ -6,10 +6,11 @@
 //! the string and buffer conversions that keep the value
 //! (`Buffer.from(x)`, `x.trim()`, `auth.slice(7)`).
 
-use tree_sitter::{Node, Tree};
+use tree_sitter::Node;
 
 use super::model::{Binding, MAX_RESOLUTION_DEPTH, Model, string_literal};
 use super::{call_arguments, unwrap_expression};
+use crate::lang::js::FieldAccess;
 use crate::lang::sensitive::{Kind, RequestPart, classify_name};
 
 /// The request part a field of the request object holds: `req.body`.
@@ -80,24 +81,24 @@ impl<'t> Model<'t> {
                 self.identifier_sensitive(expression, depth)
             }
             "member_expression" => {
-                let object = expression.child_by_field_name("object")?;
-                let property = expression.child_by_field_name("property")?;
+                let object = expression.field("object")?;
+                let property = expression.field("property")?;
                 let key = self.text_of(property);
                 self.keyed(expression, object, key, depth)
             }
             "subscript_expression" => {
-                let object = expression.child_by_field_name("object")?;
-                let index = expression.child_by_field_name("index")?;
+                let object = expression.field("object")?;
+                let index = expression.field("index")?;
                 let key = self.value(index).as_str()?.to_string();
                 self.keyed(expression, object, &key, depth)
             }
             "binary_expression" => {
-                let operator = expression.child_by_field_name("operator")?;
+                let operator = expression.field("operator")?;
                 if !matches!(operator.kind(), "+" | "||" | "??") {
                     return None;
                 }
-                let left = expression.child_by_field_name("left")?;
-                let right = expression.child_by_field_name("right")?;
+                let left = expression.field("left")?;
+                let right = expression.field("right")?;
                 strongest([next(left), next(right)])
             }
             "template_string" => {
@@ -194,14 +195,14 @@ impl<'t> Model<'t> {
 
     fn call_sensitive(&self, call: Node<'t>, depth: usize) -> Option<Sensitive<'t>> {
         let function = call
-            .child_by_field_name("function")
-            .or_else(|| call.child_by_field_name("constructor"))?;
+            .field("function")
+            .or_else(|| call.field("constructor"))?;
         let arguments = call_arguments(call);
         let next = |node: Node<'t>| self.sensitive_at_depth(node, depth + 1);
         match function.kind() {
             "member_expression" => {
-                let object = function.child_by_field_name("object")?;
-                let method = self.text_of(function.child_by_field_name("property")?);
+                let object = function.field("object")?;
+                let method = self.text_of(function.field("property")?);
                 if PASSTHROUGH_METHODS.contains(&method) {
                     return next(object);
                 }
@@ -249,7 +250,7 @@ impl<'t> Model<'t> {
             node = unwrap_expression(node);
             match node.kind() {
                 "call_expression" => {
-                    let Some(function) = node.child_by_field_name("function") else {
+                    let Some(function) = node.field("function") else {
                         return false;
                     };
                     if self.module_path(function).is_some_and(|p| {
@@ -258,7 +259,7 @@ impl<'t> Model<'t> {
                         return true;
                     }
                     match function.kind() {
-                        "member_expression" => match function.child_by_field_name("object") {
+                        "member_expression" => match function.field("object") {
                             Some(object) => node = object,
                             None => return false,
                         },
@@ -310,8 +311,8 @@ impl<'t> Model<'t> {
                 }
             }
             "member_expression" => {
-                let object = expression.child_by_field_name("object")?;
-                let key = self.text_of(expression.child_by_field_name("property")?);
+                let object = expression.field("object")?;
+                let key = self.text_of(expression.field("property")?);
                 // Koa: `ctx.request` is the request, `ctx.query` its query;
                 // `ctx.body` is the response.
                 if object.kind() == "identifier" && is_context_name(self.text_of(object)) {
@@ -324,22 +325,22 @@ impl<'t> Model<'t> {
                 field(object, key)
             }
             "subscript_expression" => {
-                let object = expression.child_by_field_name("object")?;
+                let object = expression.field("object")?;
                 match next(object)? {
                     RequestPart::Whole => None,
                     part => Some(part),
                 }
             }
             "call_expression" => {
-                let function = expression.child_by_field_name("function")?;
+                let function = expression.field("function")?;
                 let text = self.text_of(function);
                 if text == "JSON.parse" {
                     return next(*call_arguments(expression).first()?);
                 }
                 // `await req.json()`, `await request.formData()`
                 if function.kind() == "member_expression" {
-                    let object = function.child_by_field_name("object")?;
-                    let method = self.text_of(function.child_by_field_name("property")?);
+                    let object = function.field("object")?;
+                    let method = self.text_of(function.field("property")?);
                     // NestJS guards: `context.switchToHttp().getRequest()`
                     if method == "getRequest" {
                         return Some(RequestPart::Whole);
@@ -354,14 +355,14 @@ impl<'t> Model<'t> {
             }
             "new_expression" => {
                 // `new URL(req.url)`: its `searchParams` are the query.
-                let constructor = expression.child_by_field_name("constructor")?;
+                let constructor = expression.field("constructor")?;
                 if self.text_of(constructor) != "URL" {
                     return None;
                 }
                 let argument = *call_arguments(expression).first()?;
                 let reads_request_url = argument.kind() == "member_expression"
                     && argument
-                        .child_by_field_name("object")
+                        .field("object")
                         .is_some_and(|o| next(o) == Some(RequestPart::Whole));
                 reads_request_url.then_some(RequestPart::Whole)
             }
@@ -397,7 +398,7 @@ impl<'t> Model<'t> {
                 let key = call_arguments(expression)
                     .first()
                     .and_then(|a| self.value(*a).as_str().map(str::to_string));
-                (expression.child_by_field_name("function")?, key)
+                (expression.field("function")?, key)
             } else {
                 (expression, None)
             };
@@ -422,45 +423,16 @@ impl<'t> Model<'t> {
     }
 }
 
-/// Every node of the given kinds in a file, in document order, found in one
-/// walk without recursion (deeply nested code cannot overflow the stack).
-pub fn nodes_of_kinds<'t>(tree: &'t Tree, kinds: &[&str]) -> Vec<Node<'t>> {
-    let mut found = Vec::new();
-    let mut cursor = tree.walk();
-    loop {
-        let node = cursor.node();
-        if kinds.contains(&node.kind()) {
-            found.push(node);
-        }
-        if cursor.goto_first_child() {
-            continue;
-        }
-        loop {
-            if cursor.goto_next_sibling() {
-                break;
-            }
-            if !cursor.goto_parent() {
-                return found;
-            }
-        }
-    }
-}
-
-/// Every binary expression of a file, in document order.
-pub fn binary_expressions(tree: &Tree) -> Vec<Node<'_>> {
-    nodes_of_kinds(tree, &["binary_expression"])
-}
-
 /// The two sides of an equality comparison (`==`, `===`, `!=`, `!==`),
 /// unwrapped.
 pub fn equality_sides(node: Node<'_>) -> Option<(Node<'_>, Node<'_>)> {
-    let operator = node.child_by_field_name("operator")?;
+    let operator = node.field("operator")?;
     if !matches!(operator.kind(), "==" | "===" | "!=" | "!==") {
         return None;
     }
     Some((
-        unwrap_expression(node.child_by_field_name("left")?),
-        unwrap_expression(node.child_by_field_name("right")?),
+        unwrap_expression(node.field("left")?),
+        unwrap_expression(node.field("right")?),
     ))
 }
 
@@ -492,7 +464,7 @@ fn is_context_name(name: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::lang::js::{self, JsFile};
+    use crate::lang::js::{self, FieldAccess, JsFile};
     use crate::lang::sensitive::Kind;
     use crate::source::{Language, SourceFile};
 
@@ -513,7 +485,7 @@ mod tests {
             .calls
             .iter()
             .rev()
-            .find(|c| file.text(c.child_by_field_name("function").unwrap()) == "sink")
+            .find(|c| file.text(c.field("function").unwrap()) == "sink")
             .copied()
             .unwrap();
         let argument = js::call_arguments(call)[0];

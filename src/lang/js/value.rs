@@ -7,6 +7,7 @@ use tree_sitter::Node;
 
 use super::model::{Binding, MAX_RESOLUTION_DEPTH, Model, string_literal};
 use super::unwrap_expression;
+use crate::lang::js::FieldAccess;
 
 #[derive(Debug, Clone)]
 pub enum Value<'t> {
@@ -117,10 +118,9 @@ impl<'t> Model<'t> {
     }
 
     fn unary_value(&self, expression: Node<'t>, depth: usize) -> Value<'t> {
-        let (Some(operator), Some(argument)) = (
-            expression.child_by_field_name("operator"),
-            expression.child_by_field_name("argument"),
-        ) else {
+        let (Some(operator), Some(argument)) =
+            (expression.field("operator"), expression.field("argument"))
+        else {
             return Value::Unknown;
         };
         match (operator.kind(), self.value_at_depth(argument, depth + 1)) {
@@ -170,14 +170,14 @@ impl<'t> Model<'t> {
     }
 
     fn member_value(&self, expression: Node<'t>, depth: usize) -> Value<'t> {
-        let Some(object) = expression.child_by_field_name("object") else {
+        let Some(object) = expression.field("object") else {
             return Value::Unknown;
         };
         let key = match expression.kind() {
             "member_expression" => expression
-                .child_by_field_name("property")
+                .field("property")
                 .map(|p| p.utf8_text(self.text.as_bytes()).unwrap_or("").to_string()),
-            _ => expression.child_by_field_name("index").and_then(|index| {
+            _ => expression.field("index").and_then(|index| {
                 self.value_at_depth(index, depth + 1)
                     .as_str()
                     .map(str::to_string)
@@ -198,9 +198,9 @@ impl<'t> Model<'t> {
 
     fn binary_value(&self, expression: Node<'t>, depth: usize) -> Value<'t> {
         let (Some(left), Some(operator), Some(right)) = (
-            expression.child_by_field_name("left"),
-            expression.child_by_field_name("operator"),
-            expression.child_by_field_name("right"),
+            expression.field("left"),
+            expression.field("operator"),
+            expression.field("right"),
         ) else {
             return Value::Unknown;
         };
@@ -250,12 +250,12 @@ impl<'t> Model<'t> {
         for entry in object.named_children(&mut cursor) {
             match entry.kind() {
                 "pair" => {
-                    let Some(entry_key) = entry.child_by_field_name("key") else {
+                    let Some(entry_key) = entry.field("key") else {
                         continue;
                     };
                     match self.key_name(entry_key) {
                         Some(name) if name == key => {
-                            if let Some(value) = entry.child_by_field_name("value") {
+                            if let Some(value) = entry.field("value") {
                                 state = Property::Set(value);
                             }
                         }
@@ -270,7 +270,7 @@ impl<'t> Model<'t> {
                 }
                 "method_definition" => {
                     let name = entry
-                        .child_by_field_name("name")
+                        .field("name")
                         .and_then(|n| n.utf8_text(self.text.as_bytes()).ok());
                     if name == Some(key) {
                         state = Property::Set(entry);
@@ -334,11 +334,11 @@ impl<'t> Model<'t> {
         let expression = unwrap_expression(expression);
         match expression.kind() {
             "member_expression" | "subscript_expression" => expression
-                .child_by_field_name("object")
+                .field("object")
                 .is_some_and(|object| self.is_env_object(object)),
             "call_expression" => {
                 let text = expression
-                    .child_by_field_name("function")
+                    .field("function")
                     .and_then(|f| f.utf8_text(self.text.as_bytes()).ok())
                     .unwrap_or("");
                 matches!(text, "Deno.env.get" | "Bun.env.get")

@@ -6,7 +6,7 @@ use tree_sitter::Node;
 
 use crate::finding::{Diagnostic, Severity};
 use crate::lang::js::{
-    JsFile, Property, Value, binary_expressions, call_arguments, equality_sides, unwrap_expression,
+    FieldAccess, JsFile, Property, Value, call_arguments, equality_sides, unwrap_expression,
 };
 use crate::lang::rust::RustFile;
 use crate::rules::{Checks, Rule};
@@ -112,7 +112,7 @@ fn check_js(file: &JsFile<'_>, out: &mut Vec<Diagnostic>) {
         };
         out.push(Diagnostic::new(&RULE, call.byte_range(), message, FIX));
     }
-    for binary in binary_expressions(file.tree) {
+    for binary in file.binary_expressions() {
         let Some((left, right)) = equality_sides(binary) else {
             continue;
         };
@@ -128,11 +128,11 @@ fn check_js(file: &JsFile<'_>, out: &mut Vec<Diagnostic>) {
         }
     }
     for &call in &file.model.calls {
-        let Some(function) = call.child_by_field_name("function") else {
+        let Some(function) = call.field("function") else {
             continue;
         };
         let method = function
-            .child_by_field_name("property")
+            .field("property")
             .map(|p| file.text(p))
             .unwrap_or_default();
         let arguments = call_arguments(call);
@@ -142,12 +142,12 @@ fn check_js(file: &JsFile<'_>, out: &mut Vec<Diagnostic>) {
                     .first()
                     .is_some_and(|a| is_basic_literal(file, *a))
                     && function
-                        .child_by_field_name("object")
+                        .field("object")
                         .is_some_and(|o| from_authorization(file, o, 0))
             }
             // `/^Basic /i.test(header)`
             "test" => {
-                function.child_by_field_name("object").is_some_and(|o| {
+                function.field("object").is_some_and(|o| {
                     o.kind() == "regex" && file.text(o).to_ascii_lowercase().starts_with("/^basic")
                 }) && arguments
                     .first()
@@ -207,7 +207,7 @@ fn from_authorization(file: &JsFile<'_>, node: Node<'_>, depth: usize) -> bool {
                     return false;
                 };
                 if candidate.kind() == "variable_declarator" {
-                    return candidate.child_by_field_name("value").is_some_and(|v| {
+                    return candidate.field("value").is_some_and(|v| {
                         reads(file.text(v)) || from_authorization(file, v, depth + 1)
                     });
                 }
@@ -220,14 +220,14 @@ fn from_authorization(file: &JsFile<'_>, node: Node<'_>, depth: usize) -> bool {
             if reads(file.text(node)) {
                 return true;
             }
-            node.child_by_field_name("function")
-                .and_then(|f| f.child_by_field_name("object"))
+            node.field("function")
+                .and_then(|f| f.field("object"))
                 .is_some_and(|o| from_authorization(file, o, depth + 1))
         }
         "subscript_expression" | "member_expression" => {
             reads(file.text(node))
                 || node
-                    .child_by_field_name("object")
+                    .field("object")
                     .is_some_and(|o| from_authorization(file, o, depth + 1))
         }
         _ => false,
@@ -247,19 +247,19 @@ fn has_literal_users(file: &JsFile<'_>, options: Node<'_>) -> bool {
         .named_children(&mut cursor)
         .filter(|p| p.kind() == "pair")
         .any(|pair| {
-            pair.child_by_field_name("value")
+            pair.field("value")
                 .is_some_and(|v| file.model.value(v).as_str().is_some())
         })
 }
 
 /// `fastify.register(basicAuth, { .. })` with `@fastify/basic-auth`.
 fn plugin_registration(file: &JsFile<'_>, call: Node<'_>, out: &mut Vec<Diagnostic>) {
-    let Some(function) = call.child_by_field_name("function") else {
+    let Some(function) = call.field("function") else {
         return;
     };
     if function.kind() != "member_expression"
         || function
-            .child_by_field_name("property")
+            .field("property")
             .is_none_or(|p| file.text(p) != "register")
     {
         return;

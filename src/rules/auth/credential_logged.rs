@@ -5,10 +5,14 @@ use tree_sitter::Node;
 
 use super::is_login_credential;
 use crate::finding::{Diagnostic, Severity};
-use crate::lang::js::{JsFile, Sensitive, call_arguments, string_literal, unwrap_expression};
+use crate::lang::js::{
+    FieldAccess, JsFile, Sensitive, call_arguments, string_literal, unwrap_expression,
+};
 use crate::lang::rust::sensitive::{MacroValue, macro_values, sensitive};
 use crate::lang::rust::{FnBody, RustFile};
-use crate::lang::sensitive::{Kind, classify_name, is_ambiguous, mentions_authentication};
+use crate::lang::sensitive::{
+    Kind, classify_name, is_ambiguous, mentions_authentication, text_names,
+};
 use crate::rules::{Checks, Rule};
 use crate::source::LanguageFamily;
 
@@ -26,9 +30,15 @@ pub static RULE: Rule = Rule {
     checks: Checks {
         js: Some(check_js),
         rust: Some(check_rust),
+        gate: Some(may_report),
         ..Checks::NONE
     },
 };
+
+/// The prefilter gate: something is named a credential.
+fn may_report(text: &str) -> bool {
+    text_names(text, |kind| kind != Kind::Nonce)
+}
 
 const DOCS: &str = r#"
 ## What it does
@@ -130,7 +140,7 @@ fn logger_name(file: &JsFile<'_>, call: Node<'_>) -> Option<String> {
     if call.kind() != "call_expression" {
         return None;
     }
-    let function = call.child_by_field_name("function")?;
+    let function = call.field("function")?;
     if function.kind() == "identifier" {
         // `const debug = require('debug')('app:auth')`
         let path = file.model.module_path(function);
@@ -141,13 +151,13 @@ fn logger_name(file: &JsFile<'_>, call: Node<'_>) -> Option<String> {
     if function.kind() != "member_expression" {
         return None;
     }
-    let method = file.text(function.child_by_field_name("property")?);
+    let method = file.text(function.field("property")?);
     if !LOG_METHODS.contains(&method) {
         return None;
     }
-    let object = function.child_by_field_name("object")?;
+    let object = function.field("object")?;
     let receiver = match object.kind() {
-        "member_expression" => file.text(object.child_by_field_name("property")?),
+        "member_expression" => file.text(object.field("property")?),
         "identifier" => file.text(object),
         _ => return None,
     };
@@ -166,12 +176,10 @@ fn logged_credentials<'t>(file: &JsFile<'t>, argument: Node<'t>) -> Vec<(Node<'t
         for entry in argument.named_children(&mut cursor) {
             let value = match entry.kind() {
                 "pair" => {
-                    let Some(value) = entry.child_by_field_name("value") else {
+                    let Some(value) = entry.field("value") else {
                         continue;
                     };
-                    let key = entry
-                        .child_by_field_name("key")
-                        .map(|k| string_literal(file.text(k)));
+                    let key = entry.field("key").map(|k| string_literal(file.text(k)));
                     // `{ password: body.password }` or `{ token: t }` where
                     // the key names a credential and the value is not a literal.
                     let by_key = key

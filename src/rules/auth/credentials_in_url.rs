@@ -7,12 +7,13 @@ use tree_sitter::Node;
 use super::is_login_credential;
 use crate::finding::{Diagnostic, Severity};
 use crate::lang::js::{
-    Binding, FUNCTION_KINDS, JsFile, call_arguments, nodes_of_kinds, string_literal,
-    unwrap_expression,
+    Binding, FUNCTION_KINDS, FieldAccess, JsFile, call_arguments, string_literal, unwrap_expression,
 };
 use crate::lang::rust::sensitive::{extractors, request_part};
 use crate::lang::rust::{FnBody, RustFile};
-use crate::lang::sensitive::{Kind, RequestPart, classify_name, words};
+use crate::lang::sensitive::{
+    Kind, RequestPart, classify_name, contains_ignoring_case, text_names, words,
+};
 use crate::rules::{Checks, Rule};
 use crate::source::LanguageFamily;
 
@@ -30,9 +31,16 @@ pub static RULE: Rule = Rule {
     checks: Checks {
         js: Some(check_js),
         rust: Some(check_rust),
+        gate: Some(may_report),
         ..Checks::NONE
     },
 };
+
+/// The prefilter gate: a query string is read, and something is named a
+/// credential.
+fn may_report(text: &str) -> bool {
+    contains_ignoring_case(text, "query") && text_names(text, |kind| kind != Kind::Nonce)
+}
 
 const DOCS: &str = r#"
 ## What it does
@@ -108,24 +116,21 @@ fn is_reportable(kind: Kind) -> bool {
 }
 
 fn check_js(file: &JsFile<'_>, out: &mut Vec<Diagnostic>) {
-    for node in nodes_of_kinds(
-        file.tree,
-        &[
-            "member_expression",
-            "subscript_expression",
-            "call_expression",
-            "variable_declarator",
-            "required_parameter",
-        ],
-    ) {
+    for node in file.nodes_of_kinds(&[
+        "member_expression",
+        "subscript_expression",
+        "call_expression",
+        "variable_declarator",
+        "required_parameter",
+    ]) {
         let found: Vec<(Node<'_>, String, Kind)> = match node.kind() {
             "variable_declarator" => destructured(file, node),
             "required_parameter" => nest_query(file, node).into_iter().collect(),
             "call_expression" => {
                 // `url.searchParams.get('token')`
                 let is_get = node
-                    .child_by_field_name("function")
-                    .and_then(|f| f.child_by_field_name("property"))
+                    .field("function")
+                    .and_then(|f| f.field("property"))
                     .is_some_and(|p| file.text(p) == "get");
                 if !is_get {
                     continue;
@@ -168,7 +173,7 @@ fn check_js(file: &JsFile<'_>, out: &mut Vec<Diagnostic>) {
 /// `query.token` after `const query = req.query`), not a local that holds
 /// a value read earlier.
 fn reads_query_directly(file: &JsFile<'_>, node: Node<'_>) -> bool {
-    node.child_by_field_name("object").is_some_and(|object| {
+    node.field("object").is_some_and(|object| {
         file.model.request_part(object) == Some(RequestPart::Query) && !is_value(file, object)
     })
 }
@@ -183,10 +188,7 @@ fn is_value(file: &JsFile<'_>, object: Node<'_>) -> bool {
 
 /// `const { token, password: pw } = req.query`.
 fn destructured<'t>(file: &JsFile<'t>, declarator: Node<'t>) -> Vec<(Node<'t>, String, Kind)> {
-    let (Some(pattern), Some(value)) = (
-        declarator.child_by_field_name("name"),
-        declarator.child_by_field_name("value"),
-    ) else {
+    let (Some(pattern), Some(value)) = (declarator.field("name"), declarator.field("value")) else {
         return Vec::new();
     };
     if pattern.kind() != "object_pattern"
@@ -200,8 +202,8 @@ fn destructured<'t>(file: &JsFile<'t>, declarator: Node<'t>) -> Vec<(Node<'t>, S
         let key = match property.kind() {
             "shorthand_property_identifier_pattern" => Some(file.text(property).to_string()),
             "pair_pattern" | "object_assignment_pattern" => property
-                .child_by_field_name("key")
-                .or_else(|| property.child_by_field_name("left"))
+                .field("key")
+                .or_else(|| property.field("left"))
                 .map(|k| string_literal(file.text(k))),
             _ => None,
         };
@@ -241,7 +243,7 @@ fn in_link_handler(file: &JsFile<'_>, node: Node<'_>) -> bool {
     while let Some(candidate) = current {
         if FUNCTION_KINDS.contains(&candidate.kind()) {
             let mut names = Vec::new();
-            if let Some(name) = candidate.child_by_field_name("name") {
+            if let Some(name) = candidate.field("name") {
                 names.push(file.text(name).to_string());
             }
             // `router.get('/reset-password', (req, res) => ..)`

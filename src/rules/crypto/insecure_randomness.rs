@@ -8,7 +8,7 @@ use syn::{Expr, Pat};
 use tree_sitter::Node;
 
 use crate::finding::{Diagnostic, Severity};
-use crate::lang::js::{FUNCTION_KINDS, JsFile, string_literal};
+use crate::lang::js::{FUNCTION_KINDS, FieldAccess, JsFile, string_literal};
 use crate::lang::rust::sensitive::{MacroValue, macro_values};
 use crate::lang::rust::{FnBody, RustFile};
 use crate::lang::sensitive::{Kind, classify_name, classify_producer};
@@ -148,7 +148,7 @@ fn weak_source(file: &JsFile<'_>, call: Node<'_>) -> Option<&'static str> {
     if call.kind() != "call_expression" {
         return None;
     }
-    let function = call.child_by_field_name("function")?;
+    let function = call.field("function")?;
     if file.text(function) == "Math.random" {
         return Some("`Math.random()`");
     }
@@ -170,18 +170,12 @@ fn purpose(file: &JsFile<'_>, call: Node<'_>) -> Option<(String, Kind)> {
     let mut innermost: Option<String> = None;
     while let Some(parent) = node.parent() {
         let name = match parent.kind() {
-            "variable_declarator" => parent
-                .child_by_field_name("name")
-                .map(|n| file.text(n).to_string()),
-            "assignment_expression" | "augmented_assignment_expression" => parent
-                .child_by_field_name("left")
-                .map(|n| last_name(file.text(n))),
-            "pair" => parent
-                .child_by_field_name("key")
-                .map(|k| string_literal(file.text(k))),
-            "public_field_definition" => parent
-                .child_by_field_name("name")
-                .map(|n| file.text(n).to_string()),
+            "variable_declarator" => parent.field("name").map(|n| file.text(n).to_string()),
+            "assignment_expression" | "augmented_assignment_expression" => {
+                parent.field("left").map(|n| last_name(file.text(n)))
+            }
+            "pair" => parent.field("key").map(|k| string_literal(file.text(k))),
+            "public_field_definition" => parent.field("name").map(|n| file.text(n).to_string()),
             kind if FUNCTION_KINDS.contains(&kind) => {
                 let name = function_name(file, parent)?;
                 let generic = innermost
@@ -196,9 +190,7 @@ fn purpose(file: &JsFile<'_>, call: Node<'_>) -> Option<(String, Kind)> {
             // An argument of another call (`setTimeout(.., Math.random())`,
             // `shuffle(items, Math.random)`) is used, not named.
             "arguments" if innermost.is_none() => {
-                let callee = parent
-                    .parent()
-                    .and_then(|c| c.child_by_field_name("function"));
+                let callee = parent.parent().and_then(|c| c.field("function"));
                 let transparent = callee.is_some_and(|f| {
                     let text = file.text(f);
                     text.starts_with("Math.")
@@ -237,20 +229,14 @@ fn last_name(target: &str) -> String {
 /// A function's own name, or the name it is bound to (`const f = () =>`,
 /// `{ f: function () {} }`).
 fn function_name(file: &JsFile<'_>, function: Node<'_>) -> Option<String> {
-    if let Some(name) = function.child_by_field_name("name") {
+    if let Some(name) = function.field("name") {
         return Some(file.text(name).to_string());
     }
     let parent = function.parent()?;
     match parent.kind() {
-        "variable_declarator" => parent
-            .child_by_field_name("name")
-            .map(|n| file.text(n).to_string()),
-        "pair" => parent
-            .child_by_field_name("key")
-            .map(|k| string_literal(file.text(k))),
-        "assignment_expression" => parent
-            .child_by_field_name("left")
-            .map(|n| last_name(file.text(n))),
+        "variable_declarator" => parent.field("name").map(|n| file.text(n).to_string()),
+        "pair" => parent.field("key").map(|k| string_literal(file.text(k))),
+        "assignment_expression" => parent.field("left").map(|n| last_name(file.text(n))),
         _ => None,
     }
 }

@@ -8,7 +8,7 @@ pub mod timing_unsafe_compare;
 use syn::Expr;
 use tree_sitter::Node;
 
-use crate::lang::js::{JsFile, Value, unwrap_expression};
+use crate::lang::js::{FieldAccess, JsFile, Value, unwrap_expression};
 use crate::lang::sensitive::CREDENTIAL_TRIGGERS;
 
 /// The trigger words of the comparison rules: every credential name.
@@ -59,7 +59,7 @@ pub fn is_field_by_field_js<'t>(file: &JsFile<'t>, left: Node<'t>, right: Node<'
     let property = |node: Node<'t>| -> Option<&'t str> {
         let node = unwrap_expression(node);
         (node.kind() == "member_expression")
-            .then(|| node.child_by_field_name("property").map(|p| file.text(p)))
+            .then(|| node.field("property").map(|p| file.text(p)))
             .flatten()
     };
     matches!((property(left), property(right)), (Some(a), Some(b)) if a == b)

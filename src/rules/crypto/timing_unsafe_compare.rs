@@ -9,11 +9,12 @@ use super::{
 use crate::finding::{Diagnostic, Severity};
 use tree_sitter::Node;
 
-use crate::lang::js::{FUNCTION_KINDS, JsFile, Sensitive, binary_expressions, equality_sides};
+use crate::lang::js::{FUNCTION_KINDS, FieldAccess, JsFile, Sensitive, equality_sides};
 use crate::lang::rust::sensitive::{Sensitive as RustSensitive, macro_code, sensitive};
 use crate::lang::rust::{FnBody, RustFile};
 use crate::lang::sensitive::{
-    Kind, RequestPart, is_bare, mentions_authentication, names_verification,
+    Kind, RequestPart, contains_ignoring_case, is_bare, mentions_authentication,
+    names_verification, text_names,
 };
 use crate::rules::{Checks, Rule};
 use crate::source::LanguageFamily;
@@ -32,9 +33,22 @@ pub static RULE: Rule = Rule {
     checks: Checks {
         js: Some(check_js),
         rust: Some(check_rust),
+        gate: Some(may_report),
         ..Checks::NONE
     },
 };
+
+/// The prefilter gate: a compared value is a token, secret, signature or
+/// password hash by a name in the file, or an HMAC digest.
+fn may_report(text: &str) -> bool {
+    contains_ignoring_case(text, "hmac")
+        || text_names(text, |kind| {
+            matches!(
+                kind,
+                Kind::Token | Kind::Secret | Kind::Signature | Kind::PasswordHash
+            )
+        })
+}
 
 const DOCS: &str = r"
 ## What it does
@@ -125,7 +139,7 @@ fn check_js(file: &JsFile<'_>, out: &mut Vec<Diagnostic>) {
         || file.model.uses_module("node:crypto")
         || text.to_ascii_lowercase().contains("hmac");
     let about_authentication = mentions_authentication(text);
-    for binary in binary_expressions(file.tree) {
+    for binary in file.binary_expressions() {
         let Some((left, right)) = equality_sides(binary) else {
             continue;
         };
@@ -161,7 +175,7 @@ fn check_js(file: &JsFile<'_>, out: &mut Vec<Diagnostic>) {
                 "`{}` ({}) is compared with `{}`, which stops at the first differing byte",
                 file.text(value.node),
                 describe_kind(value.kind),
-                file.text(binary.child_by_field_name("operator").unwrap_or(binary))
+                file.text(binary.field("operator").unwrap_or(binary))
             ),
             "compare with `crypto.timingSafeEqual(Buffer.from(a), Buffer.from(b))` after checking that the lengths match",
         ));
@@ -173,7 +187,7 @@ fn js_function_name(file: &JsFile<'_>, node: Node<'_>) -> Option<String> {
     let mut current = node.parent();
     while let Some(candidate) = current {
         if FUNCTION_KINDS.contains(&candidate.kind()) {
-            if let Some(name) = candidate.child_by_field_name("name") {
+            if let Some(name) = candidate.field("name") {
                 return Some(file.text(name).to_string());
             }
             if let Some(parent) = candidate.parent()
@@ -182,9 +196,9 @@ fn js_function_name(file: &JsFile<'_>, node: Node<'_>) -> Option<String> {
                     "variable_declarator" | "pair" | "assignment_expression"
                 )
                 && let Some(name) = parent
-                    .child_by_field_name("name")
-                    .or_else(|| parent.child_by_field_name("key"))
-                    .or_else(|| parent.child_by_field_name("left"))
+                    .field("name")
+                    .or_else(|| parent.field("key"))
+                    .or_else(|| parent.field("left"))
             {
                 return Some(file.text(name).to_string());
             }

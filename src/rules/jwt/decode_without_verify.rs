@@ -6,7 +6,7 @@ use tree_sitter::Node;
 use super::rust_api::is_false;
 use super::{Api, jwt_calls, validations};
 use crate::finding::{Diagnostic, Severity};
-use crate::lang::js::{JsFile, contains, enclosing_function};
+use crate::lang::js::{FieldAccess, JsFile, contains, enclosing_function};
 use crate::lang::rust::RustFile;
 use crate::rules::{Checks, Rule};
 use crate::source::LanguageFamily;
@@ -157,7 +157,7 @@ impl super::JwtCall<'_> {
 /// where it is trusted or not.
 fn is_decode_wrapper(file: &JsFile<'_>, function: Node<'_>) -> bool {
     function
-        .child_by_field_name("name")
+        .field("name")
         .is_some_and(|name| file.text(name).to_ascii_lowercase().starts_with("decode"))
 }
 
@@ -177,7 +177,7 @@ fn used_as_identity<'t>(file: &JsFile<'t>, value: Node<'t>, scope: Node<'t>) -> 
     if parent.kind() != "variable_declarator" {
         return false;
     }
-    let Some(pattern) = parent.child_by_field_name("name") else {
+    let Some(pattern) = parent.field("name") else {
         return false;
     };
     let names = declared_names(file, pattern);
@@ -202,7 +202,7 @@ fn declared_names<'t>(file: &JsFile<'t>, pattern: Node<'t>) -> Vec<&'t str> {
     while let Some(node) = stack.pop() {
         match node.kind() {
             "identifier" | "shorthand_property_identifier_pattern" => names.push(file.text(node)),
-            "pair_pattern" => stack.extend(node.child_by_field_name("value")),
+            "pair_pattern" => stack.extend(node.field("value")),
             _ => {
                 let mut cursor = node.walk();
                 stack.extend(node.named_children(&mut cursor));
@@ -219,14 +219,14 @@ fn climb_member_chain<'t>(file: &JsFile<'t>, mut node: Node<'t>) -> Option<Node<
     while let Some(parent) = node.parent() {
         let climbs = match parent.kind() {
             "member_expression" => {
-                let is_object = parent.child_by_field_name("object") == Some(node);
-                let property = parent.child_by_field_name("property").map(|p| file.text(p));
+                let is_object = parent.field("object") == Some(node);
+                let property = parent.field("property").map(|p| file.text(p));
                 if is_object && property == Some("header") {
                     return None;
                 }
                 is_object
             }
-            "subscript_expression" => parent.child_by_field_name("object") == Some(node),
+            "subscript_expression" => parent.field("object") == Some(node),
             "parenthesized_expression"
             | "await_expression"
             | "as_expression"
@@ -248,19 +248,19 @@ fn is_identity_use<'t>(file: &JsFile<'t>, node: Node<'t>) -> bool {
     };
     match parent.kind() {
         "return_statement" => true,
-        "arrow_function" => parent.child_by_field_name("body") == Some(node),
+        "arrow_function" => parent.field("body") == Some(node),
         "assignment_expression" => {
-            parent.child_by_field_name("right") == Some(node)
+            parent.field("right") == Some(node)
                 && parent
-                    .child_by_field_name("left")
+                    .field("left")
                     .is_some_and(|left| left.kind() == "member_expression")
         }
         "binary_expression" => parent
-            .child_by_field_name("operator")
+            .field("operator")
             .is_some_and(|op| matches!(op.kind(), "===" | "==" | "!==" | "!=")),
         "arguments" => parent
             .parent()
-            .and_then(|call| call.child_by_field_name("function"))
+            .and_then(|call| call.field("function"))
             .is_some_and(|callee| {
                 let text = file.text(callee);
                 let name = text.rsplit('.').next().unwrap_or(text);

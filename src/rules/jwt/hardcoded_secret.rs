@@ -9,7 +9,9 @@ use tree_sitter::Node;
 use super::js_api::method_chain;
 use super::{Api, JwtCall, jwt_calls};
 use crate::finding::{Diagnostic, Severity};
-use crate::lang::js::{Binding, JsFile, Property, Value, call_arguments, unwrap_expression};
+use crate::lang::js::{
+    Binding, FieldAccess, JsFile, Property, Value, call_arguments, unwrap_expression,
+};
 use crate::lang::rust::{FnBody, RustFile};
 use crate::rules::{Checks, Rule};
 use crate::source::LanguageFamily;
@@ -159,7 +161,7 @@ fn is_key_wrapper(file: &JsFile<'_>, node: Node<'_>) -> bool {
     if !matches!(node.kind(), "call_expression") {
         return false;
     }
-    let Some(callee) = node.child_by_field_name("function") else {
+    let Some(callee) = node.field("function") else {
         return false;
     };
     let text = file.text(callee);

@@ -4,7 +4,7 @@
 
 use tree_sitter::Node;
 
-use crate::lang::js::{JsFile, ModulePath, Property, Value, call_arguments};
+use crate::lang::js::{FieldAccess, JsFile, ModulePath, Property, Value, call_arguments};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Api {
@@ -156,8 +156,8 @@ pub fn jwt_calls<'t>(file: &JsFile<'t>) -> Vec<JwtCall<'t>> {
 fn classify<'t>(file: &JsFile<'t>, call: Node<'t>) -> Option<JwtCall<'t>> {
     let is_new = call.kind() == "new_expression";
     let callee_node = call
-        .child_by_field_name("function")
-        .or_else(|| call.child_by_field_name("constructor"))?;
+        .field("function")
+        .or_else(|| call.field("constructor"))?;
     let written = file.text(callee_node);
     let arguments = call_arguments(call);
     if is_fastify_registration(file, callee_node, &arguments) {
@@ -250,7 +250,7 @@ fn superclass_path<'t>(file: &JsFile<'t>, node: Node<'t>) -> Option<ModulePath> 
     let first = heritage.named_children(&mut cursor).next()?;
     // TypeScript wraps the expression in an `extends_clause`.
     let base = match first.kind() {
-        "extends_clause" => first.child_by_field_name("value")?,
+        "extends_clause" => first.field("value")?,
         _ => first,
     };
     let base = match base.kind() {
@@ -309,7 +309,7 @@ fn fastify_plugin<'t>(file: &JsFile<'t>, callee: Node<'t>, arguments: &[Node<'t>
     if callee.kind() != "member_expression" {
         return Some(false);
     }
-    let property = callee.child_by_field_name("property")?;
+    let property = callee.field("property")?;
     if file.text(property) != "register" {
         return Some(false);
     }
@@ -421,7 +421,7 @@ pub fn method_chain<'t>(file: &JsFile<'t>, node: Node<'t>) -> Vec<(&'t str, Node
         let Some(call) = parent.parent().filter(|p| p.kind() == "call_expression") else {
             break;
         };
-        let Some(property) = parent.child_by_field_name("property") else {
+        let Some(property) = parent.field("property") else {
             break;
         };
         chain.push((file.text(property), call));

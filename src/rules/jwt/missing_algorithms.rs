@@ -8,7 +8,7 @@ use tree_sitter::Node;
 use super::rust_api::{algorithm_names, is_empty_list, macro_list};
 use super::{Api, JwtCall, Options, jwt_calls, validations};
 use crate::finding::{Diagnostic, Severity};
-use crate::lang::js::{Binding, JsFile, Property, unwrap_expression};
+use crate::lang::js::{Binding, FieldAccess, JsFile, Property, unwrap_expression};
 use crate::lang::rust::{FnBody, RustFile};
 use crate::rules::{Checks, Rule};
 use crate::source::LanguageFamily;
@@ -143,9 +143,7 @@ fn key_leaves_algorithm_open<'t>(file: &JsFile<'t>, call: &JwtCall<'t>) -> bool 
     if !matches!(key.kind(), "call_expression" | "new_expression") {
         return false;
     }
-    let callee = key
-        .child_by_field_name("function")
-        .map_or("", |f| file.text(f));
+    let callee = key.field("function").map_or("", |f| file.text(f));
     let name = callee.rsplit('.').next().unwrap_or(callee);
     matches!(
         name,

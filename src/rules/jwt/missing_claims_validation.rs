@@ -9,7 +9,7 @@ use tree_sitter::Node;
 use super::rust_api::{int_value, is_false, macro_list};
 use super::{Api, ValidationUse, duration_seconds, jwt_calls, validations};
 use crate::finding::{Diagnostic, Severity};
-use crate::lang::js::{JsFile, Property, Value, enclosing_function};
+use crate::lang::js::{FieldAccess, JsFile, Property, Value, enclosing_function};
 use crate::lang::rust::RustFile;
 use crate::rules::{Checks, Rule};
 use crate::source::LanguageFamily;
@@ -162,8 +162,8 @@ fn checks_claims_by_hand<'t>(file: &JsFile<'t>, call: Node<'t>) -> bool {
         return false;
     };
     let target = match parent.kind() {
-        "variable_declarator" => parent.child_by_field_name("name"),
-        "assignment_expression" => parent.child_by_field_name("left"),
+        "variable_declarator" => parent.field("name"),
+        "assignment_expression" => parent.field("left"),
         _ => None,
     };
     let Some(target) = target.filter(|t| t.kind() == "identifier") else {
@@ -174,8 +174,8 @@ fn checks_claims_by_hand<'t>(file: &JsFile<'t>, call: Node<'t>) -> bool {
     let mut stack = vec![scope];
     while let Some(node) = stack.pop() {
         if node.kind() == "member_expression" {
-            let object = node.child_by_field_name("object").map(|o| file.text(o));
-            let property = node.child_by_field_name("property").map(|p| file.text(p));
+            let object = node.field("object").map(|o| file.text(o));
+            let property = node.field("property").map(|p| file.text(p));
             if object == Some(name) && matches!(property, Some("iss" | "aud")) {
                 return true;
             }

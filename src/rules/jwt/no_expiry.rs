@@ -9,7 +9,7 @@ use super::js_api::method_chain;
 use super::rust_api::int_value;
 use super::{Api, JwtCall, Options, duration_seconds, jwt_calls, mentions_refresh};
 use crate::finding::{Diagnostic, Severity};
-use crate::lang::js::{JsFile, Property, Value, call_arguments, enclosing_function};
+use crate::lang::js::{FieldAccess, JsFile, Property, Value, call_arguments, enclosing_function};
 use crate::lang::rust::{FnBody, RustFile};
 use crate::rules::{Checks, Rule};
 use crate::source::LanguageFamily;
@@ -177,11 +177,11 @@ fn is_refresh_context(file: &JsFile<'_>, node: Node<'_>) -> bool {
     let line = file.source.line_text(file.line_of(node));
     let function_name = enclosing_function(node)
         .and_then(|f| {
-            f.child_by_field_name("name").or_else(|| {
+            f.field("name").or_else(|| {
                 // `const issueRefresh = (..) => ..`
                 f.parent()
                     .filter(|p| p.kind() == "variable_declarator")
-                    .and_then(|p| p.child_by_field_name("name"))
+                    .and_then(|p| p.field("name"))
             })
         })
         .map_or("", |n| file.text(n));

@@ -8,12 +8,14 @@ use tree_sitter::Node;
 
 use crate::finding::{Diagnostic, Severity};
 use crate::lang::js::{
-    Binding, FUNCTION_KINDS, JsFile, Property, Value, binary_expressions, call_arguments,
-    equality_sides, nodes_of_kinds, string_literal, unwrap_expression,
+    Binding, FUNCTION_KINDS, FieldAccess, JsFile, Property, Value, call_arguments, equality_sides,
+    string_literal, unwrap_expression,
 };
 use crate::lang::rust::sensitive::sensitive;
 use crate::lang::rust::{FnBody, RustFile};
-use crate::lang::sensitive::{Kind, RequestPart, classify_name, classify_producer};
+use crate::lang::sensitive::{
+    Kind, RequestPart, classify_name, classify_producer, contains_ignoring_case, text_names,
+};
 use crate::rules::crypto::{
     is_field_by_field_js, is_field_by_field_rust, is_trivial_js, is_trivial_rust,
 };
@@ -45,9 +47,19 @@ pub static RULE: Rule = Rule {
     checks: Checks {
         js: Some(check_js),
         rust: Some(check_rust),
+        gate: Some(may_report),
         ..Checks::NONE
     },
 };
+
+/// The prefilter gate: an OTP library, or a value or producer named for a
+/// one-time code.
+fn may_report(text: &str) -> bool {
+    ["otp", "speakeasy"]
+        .iter()
+        .any(|word| contains_ignoring_case(text, word))
+        || text_names(text, |kind| kind == Kind::Otp)
+}
 
 const DOCS: &str = r"
 ## What it does
@@ -105,21 +117,18 @@ fn check_js(file: &JsFile<'_>, out: &mut Vec<Diagnostic>) {
     for &call in &file.model.calls {
         library_options(file, call, out);
     }
-    for node in nodes_of_kinds(file.tree, &["assignment_expression"]) {
+    for node in file.nodes_of_kinds(&["assignment_expression"]) {
         otplib_options(file, node, out);
     }
-    for binary in binary_expressions(file.tree) {
+    for binary in file.binary_expressions() {
         compared(file, binary, out);
     }
-    for node in nodes_of_kinds(
-        file.tree,
-        &[
-            "variable_declarator",
-            "assignment_expression",
-            "return_statement",
-            "pair",
-        ],
-    ) {
+    for node in file.nodes_of_kinds(&[
+        "variable_declarator",
+        "assignment_expression",
+        "return_statement",
+        "pair",
+    ]) {
         generated_digits(file, node, out);
     }
 }
@@ -171,8 +180,8 @@ fn library_options<'t>(file: &JsFile<'t>, call: Node<'t>, out: &mut Vec<Diagnost
         &format!(
             "`{}`",
             file.text(
-                call.child_by_field_name("function")
-                    .or_else(|| call.child_by_field_name("constructor"))
+                call.field("function")
+                    .or_else(|| call.field("constructor"))
                     .unwrap_or(call)
             )
         ),
@@ -183,12 +192,12 @@ fn library_options<'t>(file: &JsFile<'t>, call: Node<'t>, out: &mut Vec<Diagnost
 /// `totp.validate(..)` on `const totp = new OTPAuth.TOTP(..)`: the class of
 /// the instance, with the method.
 fn instance_path<'t>(file: &JsFile<'t>, call: Node<'t>) -> Option<crate::lang::js::ModulePath> {
-    let function = call.child_by_field_name("function")?;
+    let function = call.field("function")?;
     if function.kind() != "member_expression" {
         return None;
     }
-    let method = file.text(function.child_by_field_name("property")?);
-    let object = unwrap_expression(function.child_by_field_name("object")?);
+    let method = file.text(function.field("property")?);
+    let object = unwrap_expression(function.field("object")?);
     if object.kind() != "identifier" {
         return None;
     }
@@ -206,20 +215,17 @@ fn instance_path<'t>(file: &JsFile<'t>, call: Node<'t>) -> Option<crate::lang::j
 
 /// `authenticator.options = { window: 2, digits: 4 }` (otplib).
 fn otplib_options<'t>(file: &JsFile<'t>, node: Node<'t>, out: &mut Vec<Diagnostic>) {
-    let (Some(left), Some(right)) = (
-        node.child_by_field_name("left"),
-        node.child_by_field_name("right"),
-    ) else {
+    let (Some(left), Some(right)) = (node.field("left"), node.field("right")) else {
         return;
     };
     if left.kind() != "member_expression"
         || left
-            .child_by_field_name("property")
+            .field("property")
             .is_none_or(|p| file.text(p) != "options")
     {
         return;
     }
-    let Some(object) = left.child_by_field_name("object") else {
+    let Some(object) = left.field("object") else {
         return;
     };
     let is_otplib = file.model.module_path(object).is_some_and(|p| {
@@ -339,7 +345,7 @@ fn compared<'t>(file: &JsFile<'t>, binary: Node<'t>, out: &mut Vec<Diagnostic>) 
         format!(
             "the one-time code `{}` is compared with `{}`, which stops at the first differing character",
             file.text(code.node),
-            file.text(binary.child_by_field_name("operator").unwrap_or(binary))
+            file.text(binary.field("operator").unwrap_or(binary))
         ),
         "compare with `crypto.timingSafeEqual` on equal-length buffers, and make the code single-use",
     ));
@@ -350,21 +356,19 @@ fn compared<'t>(file: &JsFile<'t>, binary: Node<'t>, out: &mut Vec<Diagnostic>) 
 fn generated_digits<'t>(file: &JsFile<'t>, node: Node<'t>, out: &mut Vec<Diagnostic>) {
     let (name, value) = match node.kind() {
         "variable_declarator" => (
-            node.child_by_field_name("name")
-                .map(|n| file.text(n).to_string()),
-            node.child_by_field_name("value"),
+            node.field("name").map(|n| file.text(n).to_string()),
+            node.field("value"),
         ),
         "assignment_expression" => (
-            node.child_by_field_name("left").map(|n| {
+            node.field("left").map(|n| {
                 let text = file.text(n);
                 text.rsplit('.').next().unwrap_or(text).to_string()
             }),
-            node.child_by_field_name("right"),
+            node.field("right"),
         ),
         "pair" => (
-            node.child_by_field_name("key")
-                .map(|k| string_literal(file.text(k))),
-            node.child_by_field_name("value"),
+            node.field("key").map(|k| string_literal(file.text(k))),
+            node.field("value"),
         ),
         _ => (enclosing_function_name(file, node), node.named_child(0)),
     };
@@ -397,17 +401,13 @@ fn enclosing_function_name(file: &JsFile<'_>, node: Node<'_>) -> Option<String> 
     let mut current = node.parent();
     while let Some(candidate) = current {
         if FUNCTION_KINDS.contains(&candidate.kind()) {
-            if let Some(name) = candidate.child_by_field_name("name") {
+            if let Some(name) = candidate.field("name") {
                 return Some(file.text(name).to_string());
             }
             let parent = candidate.parent()?;
             return match parent.kind() {
-                "variable_declarator" => parent
-                    .child_by_field_name("name")
-                    .map(|n| file.text(n).to_string()),
-                "pair" => parent
-                    .child_by_field_name("key")
-                    .map(|k| string_literal(file.text(k))),
+                "variable_declarator" => parent.field("name").map(|n| file.text(n).to_string()),
+                "pair" => parent.field("key").map(|k| string_literal(file.text(k))),
                 _ => None,
             };
         }
@@ -427,9 +427,9 @@ fn largest_value(file: &JsFile<'_>, node: Node<'_>, depth: usize) -> Option<f64>
     match node.kind() {
         "number" => file.model.value(node).as_number(),
         "binary_expression" => {
-            let operator = node.child_by_field_name("operator")?.kind();
-            let left = next(node.child_by_field_name("left")?)?;
-            let right = next(node.child_by_field_name("right")?)?;
+            let operator = node.field("operator")?.kind();
+            let left = next(node.field("left")?)?;
+            let right = next(node.field("right")?)?;
             match operator {
                 "*" => Some(left * right),
                 "+" => Some(left + right),
@@ -437,7 +437,7 @@ fn largest_value(file: &JsFile<'_>, node: Node<'_>, depth: usize) -> Option<f64>
             }
         }
         "call_expression" => {
-            let function = node.child_by_field_name("function")?;
+            let function = node.field("function")?;
             let text = file.text(function);
             let arguments = call_arguments(node);
             if text == "Math.random" {
@@ -463,10 +463,10 @@ fn largest_value(file: &JsFile<'_>, node: Node<'_>, depth: usize) -> Option<f64>
             // `.toString()` keeps the value.
             if function.kind() == "member_expression"
                 && function
-                    .child_by_field_name("property")
+                    .field("property")
                     .is_some_and(|p| file.text(p) == "toString")
             {
-                return next(function.child_by_field_name("object")?);
+                return next(function.field("object")?);
             }
             None
         }

@@ -8,7 +8,7 @@ use tree_sitter::Node;
 use super::algorithm_name;
 
 use crate::lang::js::{
-    Binding, JsFile, ModulePath, Property, Value, call_arguments, unwrap_expression,
+    Binding, FieldAccess, JsFile, ModulePath, Property, Value, call_arguments, unwrap_expression,
 };
 
 /// A module path with `node:` and a leading `default` dropped:
@@ -50,15 +50,15 @@ pub fn fast_hashes<'t>(file: &JsFile<'t>) -> Vec<FastHash<'t>> {
         if call.kind() != "call_expression" {
             continue;
         }
-        let Some(function) = call.child_by_field_name("function") else {
+        let Some(function) = call.field("function") else {
             continue;
         };
         let arguments = call_arguments(call);
         // `hash.update(data)` on a hash object.
         if function.kind() == "member_expression"
-            && let Some(method) = function.child_by_field_name("property")
+            && let Some(method) = function.field("property")
             && matches!(file.text(method), "update")
-            && let Some(object) = function.child_by_field_name("object")
+            && let Some(object) = function.field("object")
             && let Some(algorithm) = hash_object(file, object, 0)
             && let Some(&input) = arguments.first()
         {
@@ -203,13 +203,13 @@ fn hash_object<'t>(file: &JsFile<'t>, node: Node<'t>, depth: usize) -> Option<St
                 };
             }
             // `hash.update(a).update(b)`
-            let function = node.child_by_field_name("function")?;
+            let function = node.field("function")?;
             if function.kind() == "member_expression"
                 && function
-                    .child_by_field_name("property")
+                    .field("property")
                     .is_some_and(|p| file.text(p) == "update")
             {
-                return hash_object(file, function.child_by_field_name("object")?, depth + 1);
+                return hash_object(file, function.field("object")?, depth + 1);
             }
             None
         }
@@ -267,7 +267,7 @@ pub fn kdf_calls<'t>(file: &JsFile<'t>) -> Vec<KdfCall<'t>> {
         if call.kind() != "call_expression" {
             continue;
         }
-        let Some(function) = call.child_by_field_name("function") else {
+        let Some(function) = call.field("function") else {
             continue;
         };
         let callee = format!("`{}`", file.text(function));
@@ -385,8 +385,8 @@ fn literal_bytes_at<'t>(
     match node.kind() {
         "call_expression" | "new_expression" => {
             let function = node
-                .child_by_field_name("function")
-                .or_else(|| node.child_by_field_name("constructor"))?;
+                .field("function")
+                .or_else(|| node.field("constructor"))?;
             let name = file.text(function);
             let converts = name.ends_with("Buffer.from")
                 || name.ends_with(".encode")

@@ -7,12 +7,12 @@ use tree_sitter::Node;
 use super::{PASSWORD_TRIGGERS, describe};
 use crate::finding::{Diagnostic, Severity};
 use crate::lang::js::{
-    JsFile, Sensitive, Value, binary_expressions, call_arguments, equality_sides, unwrap_expression,
+    FieldAccess, JsFile, Sensitive, Value, call_arguments, equality_sides, unwrap_expression,
 };
 use crate::lang::rust::sensitive::{self as rust_sensitive, Sensitive as RustSensitive};
 use crate::lang::rust::{FnBody, RustFile};
 use crate::lang::sensitive::{
-    Kind, RequestPart, classify_name, is_confirmation, mentions_authentication,
+    Kind, RequestPart, classify_name, is_confirmation, mentions_authentication, text_names,
 };
 use crate::rules::{Checks, Rule};
 use crate::source::LanguageFamily;
@@ -31,9 +31,16 @@ pub static RULE: Rule = Rule {
     checks: Checks {
         js: Some(check_js),
         rust: Some(check_rust),
+        gate: Some(may_report),
         ..Checks::NONE
     },
 };
+
+/// The prefilter gate: both the comparisons and the writes need a value
+/// named a password.
+fn may_report(text: &str) -> bool {
+    text_names(text, |kind| kind == Kind::Password)
+}
 
 const DOCS: &str = r#"
 ## What it does
@@ -100,7 +107,7 @@ const STORE_FIX: &str = "hash the password first (`await argon2.hash(password)` 
 
 fn check_js(file: &JsFile<'_>, out: &mut Vec<Diagnostic>) {
     let about_authentication = mentions_authentication(&file.source.text);
-    for binary in binary_expressions(file.tree) {
+    for binary in file.binary_expressions() {
         let Some((left, right)) = equality_sides(binary) else {
             continue;
         };
@@ -185,7 +192,7 @@ fn js_root<'t>(file: &JsFile<'t>, node: Node<'t>) -> Option<&'t str> {
     loop {
         match node.kind() {
             "member_expression" | "subscript_expression" => {
-                node = unwrap_expression(node.child_by_field_name("object")?);
+                node = unwrap_expression(node.field("object")?);
             }
             "identifier" | "this" => return Some(file.text(node)),
             _ => return None,
@@ -227,16 +234,13 @@ const SQL_METHODS: &[&str] = &[
 ];
 
 fn check_js_store<'t>(file: &JsFile<'t>, call: Node<'t>, out: &mut Vec<Diagnostic>) {
-    let Some(function) = call.child_by_field_name("function") else {
+    let Some(function) = call.field("function") else {
         return;
     };
     if function.kind() != "member_expression" {
         return;
     }
-    let Some(method) = function
-        .child_by_field_name("property")
-        .map(|p| file.text(p))
-    else {
+    let Some(method) = function.field("property").map(|p| file.text(p)) else {
         return;
     };
     let arguments = call_arguments(call);
@@ -307,10 +311,7 @@ fn request_passwords<'t>(file: &JsFile<'t>, object: Node<'t>) -> Vec<(Node<'t>, 
     for entry in object.named_children(&mut cursor) {
         let (key, value) = match entry.kind() {
             "pair" => {
-                let (Some(key), Some(value)) = (
-                    entry.child_by_field_name("key"),
-                    entry.child_by_field_name("value"),
-                ) else {
+                let (Some(key), Some(value)) = (entry.field("key"), entry.field("value")) else {
                     continue;
                 };
                 (crate::lang::js::string_literal(file.text(key)), value)

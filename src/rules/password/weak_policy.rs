@@ -12,9 +12,9 @@ use super::js_api::{canonical, number, property_node};
 use super::rust_api::int_value;
 use super::thresholds::PASSWORD_MIN_LENGTH;
 use crate::finding::{Diagnostic, Severity};
-use crate::lang::js::{JsFile, Property, Value, call_arguments, nodes_of_kinds, unwrap_expression};
+use crate::lang::js::{FieldAccess, JsFile, Property, Value, call_arguments, unwrap_expression};
 use crate::lang::rust::{FnBody, RustFile, sensitive as rust_sensitive};
-use crate::lang::sensitive::{Kind, words};
+use crate::lang::sensitive::{Kind, contains_ignoring_case, text_names, words};
 use crate::rules::{Checks, Rule};
 use crate::source::LanguageFamily;
 
@@ -32,9 +32,16 @@ pub static RULE: Rule = Rule {
     checks: Checks {
         js: Some(check_js),
         rust: Some(check_rust),
+        gate: Some(may_report),
         ..Checks::NONE
     },
 };
+
+/// The prefilter gate: every rule the check knows is declared on something
+/// named a password, or says "password" (`IsStrongPassword`, a message).
+fn may_report(text: &str) -> bool {
+    contains_ignoring_case(text, "password") || text_names(text, |kind| kind == Kind::Password)
+}
 
 const DOCS: &str = r"
 ## What it does
@@ -155,15 +162,12 @@ fn check_js(file: &JsFile<'_>, out: &mut Vec<Diagnostic>) {
         express_validator(file, call, &mut reports);
         validator_js(file, call, &mut reports);
     }
-    for node in nodes_of_kinds(
-        file.tree,
-        &[
-            "pair",
-            "variable_declarator",
-            "public_field_definition",
-            "binary_expression",
-        ],
-    ) {
+    for node in file.nodes_of_kinds(&[
+        "pair",
+        "variable_declarator",
+        "public_field_definition",
+        "binary_expression",
+    ]) {
         match node.kind() {
             "binary_expression" => length_check(file, node, &mut reports),
             _ => declared_minimum(file, node, &mut reports),
@@ -197,12 +201,12 @@ fn number_at<'t>(file: &JsFile<'t>, node: Node<'t>) -> Option<(u64, Option<Strin
 
 /// `z.string().min(8)`, `Joi.string().min(8)`, `yup.string().min(8)`.
 fn schema_min<'t>(file: &JsFile<'t>, call: Node<'t>, reports: &mut Vec<Report<'t>>) {
-    let Some(function) = call.child_by_field_name("function") else {
+    let Some(function) = call.field("function") else {
         return;
     };
     if function.kind() != "member_expression"
         || !function
-            .child_by_field_name("property")
+            .field("property")
             .is_some_and(|p| matches!(file.text(p), "min" | "minLength"))
     {
         return;
@@ -211,7 +215,7 @@ fn schema_min<'t>(file: &JsFile<'t>, call: Node<'t>, reports: &mut Vec<Report<'t
     let Some(&limit) = arguments.first() else {
         return;
     };
-    let Some(object) = function.child_by_field_name("object") else {
+    let Some(object) = function.field("object") else {
         return;
     };
     let Some(library) = schema_library(file, object) else {
@@ -248,7 +252,7 @@ fn schema_library<'t>(file: &JsFile<'t>, mut node: Node<'t>) -> Option<&'static 
         if node.kind() != "call_expression" {
             return None;
         }
-        let function = node.child_by_field_name("function")?;
+        let function = node.field("function")?;
         if let Some(path) = file.model.module_path(function) {
             let (module, members) = canonical(&path);
             let library = match module {
@@ -259,7 +263,7 @@ fn schema_library<'t>(file: &JsFile<'t>, mut node: Node<'t>) -> Option<&'static 
             };
             return (members.last() == Some(&"string")).then_some(library);
         }
-        node = function.child_by_field_name("object")?;
+        node = function.field("object")?;
     }
     None
 }
@@ -285,23 +289,17 @@ fn chain_subject<'t>(file: &JsFile<'t>, node: Node<'t>) -> Option<String> {
             }
             "pair" => {
                 return parent
-                    .child_by_field_name("key")
+                    .field("key")
                     .map(|k| crate::lang::js::string_literal(file.text(k)));
             }
             "variable_declarator" => {
-                return parent
-                    .child_by_field_name("name")
-                    .map(|n| file.text(n).to_string());
+                return parent.field("name").map(|n| file.text(n).to_string());
             }
             "assignment_expression" => {
-                return parent
-                    .child_by_field_name("left")
-                    .map(|n| file.text(n).to_string());
+                return parent.field("left").map(|n| file.text(n).to_string());
             }
             "public_field_definition" => {
-                return parent
-                    .child_by_field_name("name")
-                    .map(|n| file.text(n).to_string());
+                return parent.field("name").map(|n| file.text(n).to_string());
             }
             _ => return None,
         }
@@ -330,8 +328,8 @@ fn class_validator<'t>(file: &JsFile<'t>, call: Node<'t>, reports: &mut Vec<Repo
         return;
     };
     let Some(name) = field
-        .child_by_field_name("name")
-        .or_else(|| field.child_by_field_name("pattern"))
+        .field("name")
+        .or_else(|| field.field("pattern"))
         .map(|n| file.text(n))
     else {
         return;
@@ -379,13 +377,10 @@ fn class_validator<'t>(file: &JsFile<'t>, call: Node<'t>, reports: &mut Vec<Repo
 
 /// `body('password').isLength({ min: 8 })` (express-validator).
 fn express_validator<'t>(file: &JsFile<'t>, call: Node<'t>, reports: &mut Vec<Report<'t>>) {
-    let Some(function) = call.child_by_field_name("function") else {
+    let Some(function) = call.field("function") else {
         return;
     };
-    let Some(method) = function
-        .child_by_field_name("property")
-        .map(|p| file.text(p))
-    else {
+    let Some(method) = function.field("property").map(|p| file.text(p)) else {
         return;
     };
     let key = match method {
@@ -394,13 +389,13 @@ fn express_validator<'t>(file: &JsFile<'t>, call: Node<'t>, reports: &mut Vec<Re
         _ => return,
     };
     // Walk the chain down to `body('password')`.
-    let mut node = function.child_by_field_name("object");
+    let mut node = function.field("object");
     let mut subject = None;
     while let Some(current) = node.map(unwrap_expression) {
         if current.kind() != "call_expression" {
             break;
         }
-        let Some(inner) = current.child_by_field_name("function") else {
+        let Some(inner) = current.field("function") else {
             break;
         };
         if let Some(path) = file.model.module_path(inner) {
@@ -412,7 +407,7 @@ fn express_validator<'t>(file: &JsFile<'t>, call: Node<'t>, reports: &mut Vec<Re
             }
             break;
         }
-        node = inner.child_by_field_name("object");
+        node = inner.field("object");
     }
     let Some(subject) = subject.filter(|s| is_password_subject(s)) else {
         return;
@@ -501,14 +496,13 @@ fn validator_js<'t>(file: &JsFile<'t>, call: Node<'t>, reports: &mut Vec<Report<
 fn declared_minimum<'t>(file: &JsFile<'t>, node: Node<'t>, reports: &mut Vec<Report<'t>>) {
     let (name, value) = match node.kind() {
         "pair" => (
-            node.child_by_field_name("key")
+            node.field("key")
                 .map(|k| crate::lang::js::string_literal(file.text(k))),
-            node.child_by_field_name("value"),
+            node.field("value"),
         ),
         _ => (
-            node.child_by_field_name("name")
-                .map(|n| file.text(n).to_string()),
-            node.child_by_field_name("value"),
+            node.field("name").map(|n| file.text(n).to_string()),
+            node.field("value"),
         ),
     };
     let (Some(name), Some(value)) = (name, value) else {
@@ -572,9 +566,9 @@ fn declared_minimum<'t>(file: &JsFile<'t>, node: Node<'t>, reports: &mut Vec<Rep
 /// `password.length < 8` and the other orderings, either way round.
 fn length_check<'t>(file: &JsFile<'t>, node: Node<'t>, reports: &mut Vec<Report<'t>>) {
     let (Some(left), Some(operator), Some(right)) = (
-        node.child_by_field_name("left"),
-        node.child_by_field_name("operator"),
-        node.child_by_field_name("right"),
+        node.field("left"),
+        node.field("operator"),
+        node.field("right"),
     ) else {
         return;
     };
@@ -586,9 +580,9 @@ fn length_check<'t>(file: &JsFile<'t>, node: Node<'t>, reports: &mut Vec<Report<
         let side = unwrap_expression(side);
         (side.kind() == "member_expression"
             && side
-                .child_by_field_name("property")
+                .field("property")
                 .is_some_and(|p| file.text(p) == "length"))
-        .then(|| side.child_by_field_name("object"))
+        .then(|| side.field("object"))
         .flatten()
     };
     let (subject, limit, length_on_left) = match (length_of(left), length_of(right)) {

@@ -15,7 +15,7 @@ use super::hardcoded_credential::{
 use super::names::{self, SecretName};
 use super::values::{self, SERVICE_SCHEMES};
 use crate::lang::js::{
-    Binding, JsFile, ModulePath, Property, Value, call_arguments, unwrap_expression,
+    Binding, FieldAccess, JsFile, ModulePath, Property, Value, call_arguments, unwrap_expression,
 };
 use crate::source::LanguageFamily;
 
@@ -104,7 +104,7 @@ fn is_key_wrapper(file: &JsFile<'_>, node: Node<'_>) -> bool {
     if node.kind() != "call_expression" {
         return false;
     }
-    let Some(callee) = node.child_by_field_name("function") else {
+    let Some(callee) = node.field("function") else {
         return false;
     };
     let text = file.text(callee);
@@ -337,10 +337,8 @@ fn sink_call<'t>(file: &JsFile<'t>, call: Node<'t>, hits: &mut Vec<Hit>) {
 
 /// `app.register(fastifyCookie, { secret })`: the plugin's module name.
 fn fastify_plugin<'t>(file: &JsFile<'t>, call: Node<'t>, arguments: &[Node<'t>]) -> Option<String> {
-    let callee = call.child_by_field_name("function")?;
-    if callee.kind() != "member_expression"
-        || file.text(callee.child_by_field_name("property")?) != "register"
-    {
+    let callee = call.field("function")?;
+    if callee.kind() != "member_expression" || file.text(callee.field("property")?) != "register" {
         return None;
     }
     let plugin = file.model.module_path(*arguments.first()?)?;
@@ -351,8 +349,8 @@ fn fastify_plugin<'t>(file: &JsFile<'t>, call: Node<'t>, arguments: &[Node<'t>])
 
 fn callee_name(file: &JsFile<'_>, call: Node<'_>, path: &ModulePath) -> String {
     let callee = call
-        .child_by_field_name("function")
-        .or_else(|| call.child_by_field_name("constructor"))
+        .field("function")
+        .or_else(|| call.field("constructor"))
         .map_or("", |c| file.text(c));
     let callee = if callee.len() > 40 || callee.contains('\n') {
         path.members
@@ -431,7 +429,7 @@ fn object_values(object: Node<'_>) -> Vec<Node<'_>> {
     object
         .named_children(&mut cursor)
         .filter(|entry| entry.kind() == "pair")
-        .filter_map(|pair| pair.child_by_field_name("value"))
+        .filter_map(|pair| pair.field("value"))
         .collect()
 }
 
@@ -510,20 +508,17 @@ fn push_url(
 /// Koa's cookie signing keys: `app.keys = ['...']` where `app` is a
 /// `new Koa()`.
 fn koa_keys<'t>(file: &JsFile<'t>, assignment: Node<'t>, hits: &mut Vec<Hit>) {
-    let (Some(left), Some(right)) = (
-        assignment.child_by_field_name("left"),
-        assignment.child_by_field_name("right"),
-    ) else {
+    let (Some(left), Some(right)) = (assignment.field("left"), assignment.field("right")) else {
         return;
     };
     if left.kind() != "member_expression"
         || left
-            .child_by_field_name("property")
+            .field("property")
             .is_none_or(|p| file.text(p) != "keys")
     {
         return;
     }
-    let Some(object) = left.child_by_field_name("object") else {
+    let Some(object) = left.field("object") else {
         return;
     };
     let is_koa = object.kind() == "identifier"
@@ -555,15 +550,13 @@ fn header_setter<'t>(
     arguments: &[Node<'t>],
     hits: &mut Vec<Hit>,
 ) {
-    let Some(callee) = call.child_by_field_name("function") else {
+    let Some(callee) = call.field("function") else {
         return;
     };
     if callee.kind() != "member_expression" || arguments.len() < 2 {
         return;
     }
-    let method = callee
-        .child_by_field_name("property")
-        .map_or("", |p| file.text(p));
+    let method = callee.field("property").map_or("", |p| file.text(p));
     if !matches!(method, "set" | "setHeader" | "append" | "header") {
         return;
     }
@@ -691,13 +684,10 @@ fn may_name_secret(name: &str) -> bool {
 fn visit<'t>(file: &JsFile<'t>, node: Node<'t>, kinds: &Kinds, urls: bool, hits: &mut Vec<Hit>) {
     let kind = node.kind_id();
     let (name_node, value) = if kind == kinds.declarator {
-        (
-            node.child_by_field_name("name"),
-            node.child_by_field_name("value"),
-        )
+        (node.field("name"), node.field("value"))
     } else if kind == kinds.pair {
-        let key = node.child_by_field_name("key");
-        let value = node.child_by_field_name("value");
+        let key = node.field("key");
+        let value = node.field("value");
         if let (Some(key), Some(value)) = (key, value)
             && may_name_secret(file.text(key))
             && key_name(file, key).is_some_and(|k| is_authorization_header(&k))
@@ -710,20 +700,11 @@ fn visit<'t>(file: &JsFile<'t>, node: Node<'t>, kinds: &Kinds, urls: bool, hits:
         || kind == kinds.assignment_pattern
         || kind == kinds.object_assignment_pattern
     {
-        (
-            node.child_by_field_name("left"),
-            node.child_by_field_name("right"),
-        )
+        (node.field("left"), node.field("right"))
     } else if kind == kinds.public_field {
-        (
-            node.child_by_field_name("name"),
-            node.child_by_field_name("value"),
-        )
+        (node.field("name"), node.field("value"))
     } else if kind == kinds.field {
-        (
-            node.child_by_field_name("property"),
-            node.child_by_field_name("value"),
-        )
+        (node.field("property"), node.field("value"))
     } else if urls && (kind == kinds.string || (kind == kinds.template && !has_substitution(node)))
     {
         let literal = Literal {
@@ -796,11 +777,9 @@ fn key_name(file: &JsFile<'_>, node: Node<'_>) -> Option<String> {
         | "shorthand_property_identifier" => Some(file.text(node).to_string()),
         "private_property_identifier" => Some(file.text(node).trim_start_matches('#').to_string()),
         "string" => file.model.value(node).as_str().map(str::to_string),
-        "member_expression" => node
-            .child_by_field_name("property")
-            .map(|p| file.text(p).to_string()),
+        "member_expression" => node.field("property").map(|p| file.text(p).to_string()),
         "subscript_expression" => node
-            .child_by_field_name("index")
+            .field("index")
             .and_then(|i| file.model.value(i).as_str().map(str::to_string)),
         _ => None,
     }
@@ -821,7 +800,7 @@ fn pass_is_password(file: &JsFile<'_>, node: Node<'_>, name: &str) -> bool {
     let mut cursor = object.walk();
     object.named_children(&mut cursor).any(|entry| {
         let key = match entry.kind() {
-            "pair" => entry.child_by_field_name("key"),
+            "pair" => entry.field("key"),
             "shorthand_property_identifier" => Some(entry),
             _ => None,
         };

@@ -6,7 +6,7 @@ use syn::{Expr, ImplItem, Stmt};
 use tree_sitter::Node;
 
 use crate::finding::{Diagnostic, Severity};
-use crate::lang::js::{JsFile, Value, nodes_of_kinds, string_literal, unwrap_expression};
+use crate::lang::js::{FieldAccess, JsFile, Value, string_literal, unwrap_expression};
 use crate::lang::rust::RustFile;
 use crate::lang::rust::sensitive::{MacroValue, macro_values};
 use crate::rules::{Checks, Rule};
@@ -93,23 +93,23 @@ not recognised.
 "#;
 
 fn check_js(file: &JsFile<'_>, out: &mut Vec<Diagnostic>) {
-    for node in nodes_of_kinds(file.tree, &["pair", "assignment_expression"]) {
+    for node in file.nodes_of_kinds(&["pair", "assignment_expression"]) {
         match node.kind() {
             "pair" => check_pair(file, node, out),
             _ => check_env_assignment(file, node, out),
         }
     }
     for &call in &file.model.calls {
-        let Some(function) = call.child_by_field_name("function") else {
+        let Some(function) = call.field("function") else {
             continue;
         };
         if function.kind() == "member_expression"
             && function
-                .child_by_field_name("property")
+                .field("property")
                 .is_some_and(|p| file.text(p) == "disableTLSCerts")
         {
             let start = function
-                .child_by_field_name("property")
+                .field("property")
                 .map_or(call.start_byte(), |p| p.start_byte());
             out.push(Diagnostic::new(
                 &RULE,
@@ -122,10 +122,7 @@ fn check_js(file: &JsFile<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 fn check_pair<'t>(file: &JsFile<'t>, pair: Node<'t>, out: &mut Vec<Diagnostic>) {
-    let (Some(key), Some(value)) = (
-        pair.child_by_field_name("key"),
-        pair.child_by_field_name("value"),
-    ) else {
+    let (Some(key), Some(value)) = (pair.field("key"), pair.field("value")) else {
         return;
     };
     let key = string_literal(file.text(key));
@@ -170,7 +167,7 @@ fn accepts_everything(file: &JsFile<'_>, value: Node<'_>) -> bool {
     ) {
         return false;
     }
-    let Some(body) = function.child_by_field_name("body") else {
+    let Some(body) = function.field("body") else {
         return false;
     };
     match body.kind() {
@@ -195,18 +192,13 @@ fn accepts_everything(file: &JsFile<'_>, value: Node<'_>) -> bool {
 
 /// `process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0'`.
 fn check_env_assignment<'t>(file: &JsFile<'t>, node: Node<'t>, out: &mut Vec<Diagnostic>) {
-    let (Some(left), Some(right)) = (
-        node.child_by_field_name("left"),
-        node.child_by_field_name("right"),
-    ) else {
+    let (Some(left), Some(right)) = (node.field("left"), node.field("right")) else {
         return;
     };
     let target = match left.kind() {
-        "member_expression" => left
-            .child_by_field_name("property")
-            .map(|p| file.text(p).to_string()),
+        "member_expression" => left.field("property").map(|p| file.text(p).to_string()),
         "subscript_expression" => left
-            .child_by_field_name("index")
+            .field("index")
             .and_then(|i| file.model.value(i).as_str().map(str::to_string)),
         _ => None,
     };
