@@ -16,7 +16,9 @@ use crate::discover::{self, Candidate, WalkOptions};
 use crate::finding::{Diagnostic, Finding};
 use crate::lang::{js, openapi, rust};
 use crate::prefilter::Prefilter;
+use crate::rules::samples::{self as survey, Surface, Survey};
 use crate::rules::{self, Rule};
+use crate::sample::Sample;
 use crate::source::{Language, LanguageFamily, SourceFile};
 use crate::suppress::{self, SuppressedFinding};
 
@@ -51,6 +53,11 @@ pub struct ScanOptions {
     pub max_file_size: Option<u64>,
     /// Also run `meta/unused-suppression`, which is off unless asked for.
     pub report_unused_suppressions: bool,
+    /// Also run the positive detectors (code review samples) and note
+    /// which kinds of authentication code each file holds, in the same
+    /// parse as the rules: what the evidence report needs. Every source
+    /// file is then parsed, whatever the prefilter says.
+    pub survey: bool,
     /// Excluded paths, per-path ignores and severity overrides from the
     /// configuration file (its rule selection is merged into `select` and
     /// `ignore` by the caller).
@@ -115,6 +122,11 @@ pub struct ScanResult {
     pub files_scanned: usize,
     pub bytes_scanned: u64,
     pub files_by_language: BTreeMap<&'static str, usize>,
+    /// Code review samples (with `survey`), sorted; none overlaps a finding.
+    pub samples: Vec<Sample>,
+    /// Per kind of authentication code, how many files hold it (with
+    /// `survey`).
+    pub surfaces: BTreeMap<Surface, usize>,
     pub duration: Duration,
 }
 
@@ -122,6 +134,8 @@ pub struct ScanResult {
 struct FileOutcome {
     findings: Vec<Finding>,
     suppressed: Vec<SuppressedFinding>,
+    samples: Vec<Sample>,
+    surfaces: Vec<Surface>,
     error: Option<String>,
     skipped: Option<String>,
     language: Option<Language>,
@@ -165,6 +179,7 @@ pub fn scan(options: &ScanOptions) -> anyhow::Result<ScanResult> {
         enabled: &enabled,
         prefilter: &prefilter,
         parse_only: options.parse_only,
+        survey: options.survey,
         include_default_excluded: options.include_default_excluded,
         max_file_size: options.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
     };
@@ -219,6 +234,7 @@ pub fn scan_blobs(blobs: Vec<Blob>, options: &ScanOptions) -> anyhow::Result<Sca
         enabled: &enabled,
         prefilter: &prefilter,
         parse_only: options.parse_only,
+        survey: options.survey,
         include_default_excluded: options.include_default_excluded,
         max_file_size: options.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
     };
@@ -248,6 +264,8 @@ struct FileContext<'a> {
     enabled: &'a [&'static Rule],
     prefilter: &'a Prefilter,
     parse_only: bool,
+    /// Run the positive detectors too.
+    survey: bool,
     /// Minified bundles are read too (`--no-default-excludes`).
     include_default_excluded: bool,
     max_file_size: u64,
@@ -283,6 +301,10 @@ fn collect(
         }
         result.findings.extend(outcome.findings);
         result.suppressed.extend(outcome.suppressed);
+        result.samples.extend(outcome.samples);
+        for surface in outcome.surfaces {
+            *result.surfaces.entry(surface).or_default() += 1;
+        }
     }
     let config = &options.config;
     result
@@ -298,6 +320,9 @@ fn collect(
     result
         .suppressed
         .sort_by(|a, b| a.finding.sort_key().cmp(&b.finding.sort_key()));
+    result
+        .samples
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     result.errors.sort();
     result.skipped.sort();
     result.duration = started.elapsed();
@@ -410,11 +435,18 @@ fn scan_loaded(
             context.rules,
             context.prefilter,
             context.parse_only,
+            context.survey,
         )
     }));
     let ran = matches!(&analysed, Ok(analysis) if analysis.error.is_none());
+    let mut samples = Vec::new();
+    let mut surfaces = Vec::new();
     let (findings, error) = match analysed {
-        Ok(analysis) => (analysis.findings, analysis.error.or(warning)),
+        Ok(analysis) => {
+            samples = analysis.samples;
+            surfaces = analysis.surfaces;
+            (analysis.findings, analysis.error.or(warning))
+        }
         Err(panic) => {
             if language == Language::Rust {
                 rust::release_spans();
@@ -434,6 +466,8 @@ fn scan_loaded(
     FileOutcome {
         findings: applied.findings,
         suppressed: applied.suppressed,
+        samples,
+        surfaces,
         error,
         skipped: None,
         language: Some(language),
@@ -494,28 +528,48 @@ fn decode(bytes: Vec<u8>) -> Result<(String, Option<String>), String> {
 struct Analysis {
     findings: Vec<Finding>,
     error: Option<String>,
+    samples: Vec<Sample>,
+    surfaces: Vec<Surface>,
 }
 
 /// Runs every enabled rule that the prefilter lets through on a file, then
 /// turns the surviving diagnostics into findings, masking every secret any
-/// of them reported on every line shown.
+/// of them reported on every line shown. Samples get the same masking, and
+/// a sample on code that is also flagged is dropped: the report never
+/// holds up as done right what a rule reports as wrong.
 fn analyse(
     source: &SourceFile,
     rules: &[&'static Rule],
     prefilter: &Prefilter,
     parse_only: bool,
+    survey: bool,
 ) -> Analysis {
-    let (mut diagnostics, error) = diagnose(source, rules, prefilter, parse_only);
+    let (mut diagnostics, error, survey) = diagnose(source, rules, prefilter, parse_only, survey);
     let secrets: Vec<Range<usize>> = diagnostics
         .iter()
         .filter_map(|d| d.secret.clone())
+        .collect();
+    let samples = survey
+        .exhibits
+        .into_iter()
+        .filter(|e| {
+            !diagnostics
+                .iter()
+                .any(|d| d.range.start < e.range.end && e.range.start < d.range.end)
+        })
+        .map(|e| Sample::from_exhibit(source, e, &secrets))
         .collect();
     rules::resolve_overlaps(&mut diagnostics);
     let findings = diagnostics
         .into_iter()
         .map(|d| Finding::from_diagnostic_masking(source, d, &secrets))
         .collect();
-    Analysis { findings, error }
+    Analysis {
+        findings,
+        error,
+        samples,
+        surfaces: survey.surfaces.into_iter().collect(),
+    }
 }
 
 /// Whether a rule reads files of a language family: its own families, and
@@ -537,7 +591,8 @@ fn diagnose(
     rules: &[&'static Rule],
     prefilter: &Prefilter,
     parse_only: bool,
-) -> (Vec<Diagnostic>, Option<String>) {
+    surveying: bool,
+) -> (Vec<Diagnostic>, Option<String>, Survey) {
     let family = source.language.family();
     let contract = family == LanguageFamily::Any && openapi::is_candidate(source);
     let applicable = prefilter.applicable(&source.text);
@@ -553,8 +608,12 @@ fn diagnose(
         .collect();
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let mut error = None;
+    let mut found = Survey::default();
+    let surveying = surveying && !parse_only;
     match family {
-        LanguageFamily::Js if parse_only || rules.iter().any(|r| r.checks.js.is_some()) => {
+        LanguageFamily::Js
+            if parse_only || surveying || rules.iter().any(|r| r.checks.js.is_some()) =>
+        {
             match js::parse(source) {
                 Some(tree) if !parse_only => {
                     let file = js::JsFile::new(source, &tree);
@@ -563,12 +622,22 @@ fn diagnose(
                             check(&file, &mut diagnostics);
                         }
                     }
+                    if surveying {
+                        found.saw(Surface::SourceCode);
+                        for surveyor in survey::SURVEYORS {
+                            if let Some(detect) = surveyor.js {
+                                detect(&file, &mut found);
+                            }
+                        }
+                    }
                 }
                 Some(_) => {}
                 None => error = Some("the JavaScript parser gave up on this file".to_string()),
             }
         }
-        LanguageFamily::Rs if parse_only || rules.iter().any(|r| r.checks.rust.is_some()) => {
+        LanguageFamily::Rs
+            if parse_only || surveying || rules.iter().any(|r| r.checks.rust.is_some()) =>
+        {
             match rust::parse(source) {
                 Ok(syntax) => {
                     if !parse_only {
@@ -576,6 +645,14 @@ fn diagnose(
                         for rule in &rules {
                             if let Some(check) = rule.checks.rust {
                                 check(&file, &mut diagnostics);
+                            }
+                        }
+                        if surveying {
+                            found.saw(Surface::SourceCode);
+                            for surveyor in survey::SURVEYORS {
+                                if let Some(detect) = surveyor.rust {
+                                    detect(&file, &mut found);
+                                }
                             }
                         }
                     }
@@ -591,7 +668,9 @@ fn diagnose(
             }
             rust::release_spans();
         }
-        LanguageFamily::Any if contract && rules.iter().any(|r| r.checks.openapi.is_some()) => {
+        LanguageFamily::Any
+            if contract && (surveying || rules.iter().any(|r| r.checks.openapi.is_some())) =>
+        {
             match openapi::parse(source) {
                 Ok(Some((root, version))) if !parse_only => {
                     let file = openapi::OpenApiFile {
@@ -602,6 +681,13 @@ fn diagnose(
                     for rule in &rules {
                         if let Some(check) = rule.checks.openapi {
                             check(&file, &mut diagnostics);
+                        }
+                    }
+                    if surveying {
+                        for surveyor in survey::SURVEYORS {
+                            if let Some(detect) = surveyor.openapi {
+                                detect(&file, &mut found);
+                            }
                         }
                     }
                 }
@@ -625,7 +711,7 @@ fn diagnose(
             }
         }
     }
-    (diagnostics, error)
+    (diagnostics, error, found)
 }
 
 /// The diagnostics of one in-memory file, overlaps resolved, before they
@@ -641,7 +727,7 @@ pub fn diagnose_text(
     let source = SourceFile::new(path, display_path.to_string(), text, language);
     let checking = checking_rules(rules);
     let prefilter = Prefilter::new(&checking, true);
-    let (mut diagnostics, error) = diagnose(&source, &checking, &prefilter, false);
+    let (mut diagnostics, error, _) = diagnose(&source, &checking, &prefilter, false, false);
     if let Some(error) = error {
         return Err(error);
     }
@@ -662,7 +748,7 @@ pub fn scan_text(
     let source = SourceFile::new(path, display_path.to_string(), text, language);
     let checking = checking_rules(rules);
     let prefilter = Prefilter::new(&checking, use_prefilter);
-    let analysis = analyse(&source, &checking, &prefilter, false);
+    let analysis = analyse(&source, &checking, &prefilter, false, false);
     if let Some(error) = analysis.error {
         return Err(error);
     }
