@@ -238,6 +238,7 @@ fn scan_options(inputs: &Inputs, current_dir: &Path) -> anyhow::Result<ScanOptio
         max_file_size: None,
         report_unused_suppressions: false,
         survey: false,
+        skip_files: Vec::new(),
         config,
     })
 }
@@ -400,6 +401,10 @@ fn run_evidence(args: &EvidenceArgs) -> anyhow::Result<u8> {
     let current_dir = std::env::current_dir().context("cannot read the current directory")?;
     let mut options = scan_options(&args.inputs, &current_dir)?;
     options.survey = true;
+    // An earlier report in the scanned tree is not code to review.
+    if let Ok(path) = out.canonicalize() {
+        options.skip_files.push(path);
+    }
     let generated_at = match args.timestamp {
         Some(seconds) => seconds,
         None => evidence::record::now_seconds()?,

@@ -58,6 +58,9 @@ pub struct ScanOptions {
     /// parse as the rules: what the evidence report needs. Every source
     /// file is then parsed, whatever the prefilter says.
     pub survey: bool,
+    /// Files never to scan, whatever the walk finds: the report being
+    /// written, so that a second run does not read the first one's output.
+    pub skip_files: Vec<PathBuf>,
     /// Excluded paths, per-path ignores and severity overrides from the
     /// configuration file (its rule selection is merged into `select` and
     /// `ignore` by the caller).
@@ -174,6 +177,15 @@ pub fn scan(options: &ScanOptions) -> anyhow::Result<ScanResult> {
     };
     let (mut candidates, walk_errors) = discover::collect_files(&options.paths, &walk_options);
     candidates.retain(|candidate| !options.config.is_excluded(&candidate.path));
+    if !options.skip_files.is_empty() {
+        candidates.retain(|candidate| {
+            let path = candidate
+                .path
+                .canonicalize()
+                .unwrap_or_else(|_| candidate.path.clone());
+            !options.skip_files.contains(&path)
+        });
+    }
     let context = FileContext {
         rules: &rules,
         enabled: &enabled,

@@ -8,8 +8,8 @@ use std::fmt::Write as _;
 
 use super::markdown::blame_text;
 use super::{
-    EvidenceFinding, EvidenceReport, EvidenceSample, Exception, Status, controls, location,
-    rules_summary, scan_facts,
+    EvidenceFinding, EvidenceReport, EvidenceSample, Exception, Status, controls, heading,
+    location, rules_summary, scan_facts,
 };
 
 /// Escapes text for HTML element content and quoted attribute values.
@@ -437,7 +437,7 @@ fn samples(out: &mut String, report: &EvidenceReport) {
         let _ = writeln!(
             out,
             "<section class=\"detector\"><h3>{}</h3><p class=\"muted\">Controls: {}</p>",
-            prose(detector.title),
+            prose(&heading(detector.title)),
             controls.join(", ")
         );
         match detector.id {

@@ -7,8 +7,8 @@ use std::fmt::Write as _;
 
 use super::blame::Blame;
 use super::{
-    EvidenceFinding, EvidenceReport, EvidenceSample, Exception, Status, controls, language_of,
-    location, rules_summary, scan_facts,
+    EvidenceFinding, EvidenceReport, EvidenceSample, Exception, Status, controls, heading,
+    language_of, location, rules_summary, scan_facts,
 };
 
 /// Prose from the scanned code: no raw HTML and no table breaks outside
@@ -306,7 +306,7 @@ fn samples(out: &mut String, report: &EvidenceReport) {
         let _ = writeln!(
             out,
             "### {} ({})\n",
-            text(detector.title),
+            text(&heading(detector.title)),
             controls.join(", ")
         );
         let Some(id) = detector.id else {

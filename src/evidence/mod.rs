@@ -596,6 +596,14 @@ fn status_of(
             " {} accepted as documented exceptions.",
             plural(exceptions, "finding is", "findings are")
         )
+        .replace(
+            "documented exceptions.",
+            if exceptions == 1 {
+                "a documented exception."
+            } else {
+                "documented exceptions."
+            },
+        )
     } else {
         String::new()
     };
@@ -697,6 +705,15 @@ pub(crate) fn rules_summary(rules: &[&'static str]) -> Vec<String> {
         .into_iter()
         .map(|(family, n)| format!("{family}/* ({n})"))
         .collect()
+}
+
+/// A title with its first letter in upper case, for headings.
+pub(crate) fn heading(title: &str) -> String {
+    let mut chars = title.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// `path:12` or `path:12-18`.

@@ -4,6 +4,7 @@
 //! Everything here except the time stamp is a function of the commit and
 //! the command line, so two runs can be compared.
 
+use std::fmt::Write as _;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
@@ -80,8 +81,11 @@ pub fn without_credentials(url: &str) -> String {
 /// `sha256:` and the hex digest of some bytes.
 pub fn sha256(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-    format!("sha256:{hex}")
+    let mut text = String::from("sha256:");
+    for byte in digest {
+        let _ = write!(text, "{byte:02x}");
+    }
+    text
 }
 
 /// A digest of the rule set: authlint's version and, per enabled rule in
@@ -92,15 +96,16 @@ pub fn rule_set_digest(rules: &[(&'static Rule, crate::finding::Severity)]) -> S
     sorted.sort_by_key(|(rule, _)| rule.id);
     let mut text = format!("authlint {}\n", env!("CARGO_PKG_VERSION"));
     for (rule, severity) in sorted {
-        text.push_str(&format!(
-            "{}\t{}\t{}\t{}\t{}\t{}\n",
+        let _ = writeln!(
+            text,
+            "{}\t{}\t{}\t{}\t{}\t{}",
             rule.id,
             severity.name(),
             rule.cwe_ids().join(","),
             rule.owasp.join(","),
             rule.soc2.join(","),
             rule.pci_dss.join(","),
-        ));
+        );
     }
     sha256(text.as_bytes())
 }

@@ -149,7 +149,7 @@ pub static DETECTORS: &[&Detector] = &[
 /// them as "no sample detector yet" instead of staying silent.
 pub static MISSING: &[(&str, &[&str])] = &[
     (
-        "A rate limiter or lockout in front of the login route",
+        "a rate limiter or lockout in front of the login route",
         &["8.3.4", "CC6.6"],
     ),
     (
