@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
 
+use crate::evidence::{self, EvidenceFormat};
 use crate::finding::{Finding, Severity};
 use crate::report::{self, Format};
 use crate::scan::{self, ScanOptions, ScanResult, Skipped};
@@ -33,6 +34,9 @@ pub enum Command {
         /// A rule id, such as `jwt/missing-algorithms`
         rule: String,
     },
+    /// Write an audit evidence report for SOC 2 and PCI DSS reviews: scan
+    /// record, control matrix, findings, exceptions and code review samples
+    Evidence(EvidenceArgs),
     /// Record today's findings as accepted, so that `scan --baseline`
     /// reports only new ones
     Baseline(BaselineArgs),
@@ -155,6 +159,34 @@ pub struct BaselineArgs {
     pub out: PathBuf,
 }
 
+#[derive(Debug, Args)]
+pub struct EvidenceArgs {
+    #[command(flatten)]
+    pub inputs: Inputs,
+
+    /// The report to write; `.html`, `.md` or `.json` picks the format
+    #[arg(
+        long,
+        short = 'o',
+        value_name = "FILE",
+        required_unless_present = "schema"
+    )]
+    pub out: Option<PathBuf>,
+
+    /// The format, whatever the file's extension
+    #[arg(long, value_enum)]
+    pub format: Option<EvidenceFormat>,
+
+    /// Print the JSON Schema of the JSON report and exit
+    #[arg(long)]
+    pub schema: bool,
+
+    /// The report's time stamp in seconds since the Unix epoch (default:
+    /// `SOURCE_DATE_EPOCH` when set, else the current time)
+    #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
+    pub timestamp: Option<i64>,
+}
+
 fn parse_severity(text: &str) -> Result<Severity, String> {
     Severity::parse(text).ok_or_else(|| "expected one of: low, medium, high, critical".into())
 }
@@ -174,6 +206,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             write_stdout(&explain(found))?;
             Ok(0)
         }
+        Command::Evidence(args) => run_evidence(&args),
         Command::Baseline(args) => run_baseline(&args),
         Command::Hook(HookCommand::Install { force }) => install_hook(force),
     }
@@ -204,6 +237,8 @@ fn scan_options(inputs: &Inputs, current_dir: &Path) -> anyhow::Result<ScanOptio
         jobs: inputs.jobs,
         max_file_size: None,
         report_unused_suppressions: false,
+        survey: false,
+        skip_files: Vec::new(),
         config,
     })
 }
@@ -347,6 +382,93 @@ fn run_baseline(args: &BaselineArgs) -> anyhow::Result<u8> {
         args.out.display()
     );
     Ok(0)
+}
+
+fn run_evidence(args: &EvidenceArgs) -> anyhow::Result<u8> {
+    if args.schema {
+        write_stdout(evidence::JSON_SCHEMA)?;
+        return Ok(0);
+    }
+    let Some(out) = &args.out else {
+        bail!("`--out FILE` is required");
+    };
+    let Some(format) = args.format.or_else(|| EvidenceFormat::from_path(out)) else {
+        bail!(
+            "cannot tell the format of {} from its extension; name it .html, .md or .json, or pass `--format`",
+            out.display()
+        );
+    };
+    let current_dir = std::env::current_dir().context("cannot read the current directory")?;
+    let mut options = scan_options(&args.inputs, &current_dir)?;
+    options.survey = true;
+    // An earlier report in the scanned tree is not code to review.
+    if let Ok(path) = out.canonicalize() {
+        options.skip_files.push(path);
+    }
+    let generated_at = match args.timestamp {
+        Some(seconds) => seconds,
+        None => evidence::record::now_seconds()?,
+    };
+    let result = scan::scan(&options)?;
+    let first = options.paths.first().cloned().unwrap_or_else(|| ".".into());
+    let repository_dir = if first.is_dir() {
+        first
+    } else {
+        first
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+    };
+    let invocation = evidence::Invocation {
+        options: &options,
+        command_line: command_line(),
+        generated_at,
+        repository_dir: &repository_dir,
+    };
+    let report = evidence::build(&result, &invocation)?;
+    std::fs::write(out, evidence::render(format, &report))
+        .with_context(|| format!("cannot write the evidence report to {}", out.display()))?;
+    let mut stderr = std::io::stderr().lock();
+    for error in &result.errors {
+        let _ = writeln!(
+            stderr,
+            "authlint: warning: {}: {}",
+            error.path, error.message
+        );
+    }
+    let summary = &report.summary;
+    let _ = writeln!(
+        stderr,
+        "authlint: wrote {}: {} findings, {} exceptions, {} samples; controls: {} with findings, {} without, {} not assessed",
+        out.display(),
+        summary.findings.total(),
+        summary.exceptions,
+        summary.samples,
+        summary.controls_with_findings,
+        summary.controls_without_findings,
+        summary.controls_not_assessed
+    );
+    Ok(0)
+}
+
+/// The command line as typed, for the scan record: the program as
+/// `authlint`, arguments quoted for a POSIX shell where they need it.
+fn command_line() -> String {
+    let quote = |arg: String| {
+        let plain = !arg.is_empty()
+            && arg
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_./:=,@%+".contains(c));
+        if plain {
+            arg
+        } else {
+            format!("'{}'", arg.replace('\'', "'\\''"))
+        }
+    };
+    std::iter::once("authlint".to_string())
+        .chain(std::env::args().skip(1).map(quote))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The plain pre-commit hook, as shipped in `hooks/pre-commit`.

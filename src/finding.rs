@@ -179,6 +179,14 @@ pub fn mask_secret(secret: &str) -> String {
     format!("{visible}********")
 }
 
+/// A line of a file (1-based) as every output may show it: the secrets in
+/// `secrets` (byte ranges in the file) masked, trailing white space cut.
+pub fn masked_line(file: &SourceFile, line: usize, secrets: &[Range<usize>]) -> String {
+    let text = file.line_text(line);
+    let masked = MaskedLine::new(text, file.line_start(line), secrets.iter());
+    masked.text.trim_end().to_string()
+}
+
 /// One line of code with the secrets on it masked, and the map from byte
 /// offsets in the original line to character columns in the masked one.
 struct MaskedLine {

@@ -18,7 +18,9 @@ use crate::finding::{Diagnostic, Finding};
 use crate::lang::{js, openapi, rust};
 use crate::prefilter::Prefilter;
 use crate::project::Project;
+use crate::rules::samples::{self as survey, Surface, Survey};
 use crate::rules::{self, Rule};
+use crate::sample::Sample;
 use crate::source::{Language, LanguageFamily, SourceFile};
 use crate::suppress::{self, SuppressedFinding};
 
@@ -53,6 +55,14 @@ pub struct ScanOptions {
     pub max_file_size: Option<u64>,
     /// Also run `meta/unused-suppression`, which is off unless asked for.
     pub report_unused_suppressions: bool,
+    /// Also run the positive detectors (code review samples) and note
+    /// which kinds of authentication code each file holds, in the same
+    /// parse as the rules: what the evidence report needs. Every source
+    /// file is then parsed, whatever the prefilter says.
+    pub survey: bool,
+    /// Files never to scan, whatever the walk finds: the report being
+    /// written, so that a second run does not read the first one's output.
+    pub skip_files: Vec<PathBuf>,
     /// Excluded paths, per-path ignores and severity overrides from the
     /// configuration file (its rule selection is merged into `select` and
     /// `ignore` by the caller).
@@ -117,6 +127,11 @@ pub struct ScanResult {
     pub files_scanned: usize,
     pub bytes_scanned: u64,
     pub files_by_language: BTreeMap<&'static str, usize>,
+    /// Code review samples (with `survey`), sorted; none overlaps a finding.
+    pub samples: Vec<Sample>,
+    /// Per kind of authentication code, how many files hold it (with
+    /// `survey`).
+    pub surfaces: BTreeMap<Surface, usize>,
     pub duration: Duration,
 }
 
@@ -124,6 +139,8 @@ pub struct ScanResult {
 struct FileOutcome {
     findings: Vec<Finding>,
     suppressed: Vec<SuppressedFinding>,
+    samples: Vec<Sample>,
+    surfaces: Vec<Surface>,
     error: Option<String>,
     skipped: Option<String>,
     language: Option<Language>,
@@ -152,6 +169,15 @@ pub fn scan(options: &ScanOptions) -> anyhow::Result<ScanResult> {
     };
     let (mut candidates, walk_errors) = discover::collect_files(&options.paths, &walk_options);
     candidates.retain(|candidate| !options.config.is_excluded(&candidate.path));
+    if !options.skip_files.is_empty() {
+        candidates.retain(|candidate| {
+            let path = candidate
+                .path
+                .canonicalize()
+                .unwrap_or_else(|_| candidate.path.clone());
+            !options.skip_files.contains(&path)
+        });
+    }
     let context = setup.context(options);
     let outcomes: Vec<(String, FileOutcome)> = setup.pool.install(|| {
         candidates
@@ -214,6 +240,7 @@ impl ScanSetup {
             prefilter: &self.prefilter,
             project: &self.project,
             parse_only: options.parse_only,
+            survey: options.survey,
             include_default_excluded: options.include_default_excluded,
             max_file_size: options.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
         }
@@ -264,6 +291,8 @@ struct FileContext<'a> {
     prefilter: &'a Prefilter,
     project: &'a Arc<Project>,
     parse_only: bool,
+    /// Run the positive detectors too.
+    survey: bool,
     /// Minified bundles are read too (`--no-default-excludes`).
     include_default_excluded: bool,
     max_file_size: u64,
@@ -299,6 +328,10 @@ fn collect(
         }
         result.findings.extend(outcome.findings);
         result.suppressed.extend(outcome.suppressed);
+        result.samples.extend(outcome.samples);
+        for surface in outcome.surfaces {
+            *result.surfaces.entry(surface).or_default() += 1;
+        }
     }
     let config = &options.config;
     result
@@ -314,6 +347,9 @@ fn collect(
     result
         .suppressed
         .sort_by(|a, b| a.finding.sort_key().cmp(&b.finding.sort_key()));
+    result
+        .samples
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     result.errors.sort();
     result.skipped.sort();
     result.duration = started.elapsed();
@@ -427,11 +463,18 @@ fn scan_loaded(
             context.rules,
             context.prefilter,
             context.parse_only,
+            context.survey,
         )
     }));
     let ran = matches!(&analysed, Ok(analysis) if analysis.error.is_none());
+    let mut samples = Vec::new();
+    let mut surfaces = Vec::new();
     let (findings, error) = match analysed {
-        Ok(analysis) => (analysis.findings, analysis.error.or(warning)),
+        Ok(analysis) => {
+            samples = analysis.samples;
+            surfaces = analysis.surfaces;
+            (analysis.findings, analysis.error.or(warning))
+        }
         Err(panic) => {
             if language == Language::Rust {
                 rust::release_spans();
@@ -451,6 +494,8 @@ fn scan_loaded(
     FileOutcome {
         findings: applied.findings,
         suppressed: applied.suppressed,
+        samples,
+        surfaces,
         error,
         skipped: None,
         language: Some(language),
@@ -511,18 +556,23 @@ fn decode(bytes: Vec<u8>) -> Result<(String, Option<String>), String> {
 struct Analysis {
     findings: Vec<Finding>,
     error: Option<String>,
+    samples: Vec<Sample>,
+    surfaces: Vec<Surface>,
 }
 
 /// Runs every enabled rule that the prefilter lets through on a file, then
 /// turns the surviving diagnostics into findings, masking every secret any
-/// of them reported on every line shown.
+/// of them reported on every line shown. Samples get the same masking, and
+/// a sample on code that is also flagged is dropped: the report never
+/// holds up as done right what a rule reports as wrong.
 fn analyse(
     source: &SourceFile,
     rules: &[&'static Rule],
     prefilter: &Prefilter,
     parse_only: bool,
+    survey: bool,
 ) -> Analysis {
-    let (mut diagnostics, error) = diagnose(source, rules, prefilter, parse_only);
+    let (mut diagnostics, error, survey) = diagnose(source, rules, prefilter, parse_only, survey);
     let config = &source.project().config;
     if !config.secret_allowlist.is_empty() {
         // An allowed value is no secret: neither reported nor masked.
@@ -537,12 +587,27 @@ fn analyse(
         .iter()
         .filter_map(|d| d.secret.clone())
         .collect();
+    let samples = survey
+        .exhibits
+        .into_iter()
+        .filter(|e| {
+            !diagnostics
+                .iter()
+                .any(|d| d.range.start < e.range.end && e.range.start < d.range.end)
+        })
+        .map(|e| Sample::from_exhibit(source, e, &secrets))
+        .collect();
     rules::resolve_overlaps(&mut diagnostics);
     let findings = diagnostics
         .into_iter()
         .map(|d| Finding::from_diagnostic_masking(source, d, &secrets))
         .collect();
-    Analysis { findings, error }
+    Analysis {
+        findings,
+        error,
+        samples,
+        surfaces: survey.surfaces.into_iter().collect(),
+    }
 }
 
 /// Whether a rule reads files of a language family: its own families, and
@@ -564,7 +629,8 @@ fn diagnose(
     rules: &[&'static Rule],
     prefilter: &Prefilter,
     parse_only: bool,
-) -> (Vec<Diagnostic>, Option<String>) {
+    surveying: bool,
+) -> (Vec<Diagnostic>, Option<String>, Survey) {
     let family = source.language.family();
     // Type declarations hold no statements, calls or values for a code
     // rule to judge (`lib.dom.d.ts` alone is megabytes of parsing for
@@ -584,9 +650,13 @@ fn diagnose(
         .collect();
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let mut error = None;
+    let mut found = Survey::default();
+    let surveying = surveying && !parse_only;
     match family {
         LanguageFamily::Js
-            if parse_only || (!declarations && rules.iter().any(|r| r.checks.js.is_some())) =>
+            if parse_only
+                || (!declarations
+                    && (surveying || rules.iter().any(|r| r.checks.js.is_some()))) =>
         {
             match js::parse(source) {
                 Some(tree) if !parse_only => {
@@ -596,12 +666,22 @@ fn diagnose(
                             check(&file, &mut diagnostics);
                         }
                     }
+                    if surveying {
+                        found.saw(Surface::SourceCode);
+                        for surveyor in survey::SURVEYORS {
+                            if let Some(detect) = surveyor.js {
+                                detect(&file, &mut found);
+                            }
+                        }
+                    }
                 }
                 Some(_) => {}
                 None => error = Some("the JavaScript parser gave up on this file".to_string()),
             }
         }
-        LanguageFamily::Rs if parse_only || rules.iter().any(|r| r.checks.rust.is_some()) => {
+        LanguageFamily::Rs
+            if parse_only || surveying || rules.iter().any(|r| r.checks.rust.is_some()) =>
+        {
             match rust::parse(source) {
                 Ok(syntax) => {
                     if !parse_only {
@@ -609,6 +689,14 @@ fn diagnose(
                         for rule in &rules {
                             if let Some(check) = rule.checks.rust {
                                 check(&file, &mut diagnostics);
+                            }
+                        }
+                        if surveying {
+                            found.saw(Surface::SourceCode);
+                            for surveyor in survey::SURVEYORS {
+                                if let Some(detect) = surveyor.rust {
+                                    detect(&file, &mut found);
+                                }
                             }
                         }
                     }
@@ -624,7 +712,9 @@ fn diagnose(
             }
             rust::release_spans();
         }
-        LanguageFamily::Any if contract && rules.iter().any(|r| r.checks.openapi.is_some()) => {
+        LanguageFamily::Any
+            if contract && (surveying || rules.iter().any(|r| r.checks.openapi.is_some())) =>
+        {
             match openapi::parse(source) {
                 Ok(Some((root, version))) if !parse_only => {
                     let file = openapi::OpenApiFile {
@@ -635,6 +725,13 @@ fn diagnose(
                     for rule in &rules {
                         if let Some(check) = rule.checks.openapi {
                             check(&file, &mut diagnostics);
+                        }
+                    }
+                    if surveying {
+                        for surveyor in survey::SURVEYORS {
+                            if let Some(detect) = surveyor.openapi {
+                                detect(&file, &mut found);
+                            }
                         }
                     }
                 }
@@ -658,7 +755,7 @@ fn diagnose(
             }
         }
     }
-    (diagnostics, error)
+    (diagnostics, error, found)
 }
 
 /// A TypeScript declaration file: `.d.ts`, `.d.mts`, `.d.cts`.
@@ -685,7 +782,7 @@ pub fn diagnose_text(
     let source = SourceFile::new(path, display_path.to_string(), text, language);
     let checking = checking_rules(rules);
     let prefilter = Prefilter::new(&checking, true);
-    let (mut diagnostics, error) = diagnose(&source, &checking, &prefilter, false);
+    let (mut diagnostics, error, _) = diagnose(&source, &checking, &prefilter, false, false);
     if let Some(error) = error {
         return Err(error);
     }
@@ -706,7 +803,7 @@ pub fn scan_text(
     let source = SourceFile::new(path, display_path.to_string(), text, language);
     let checking = checking_rules(rules);
     let prefilter = Prefilter::new(&checking, use_prefilter);
-    let analysis = analyse(&source, &checking, &prefilter, false);
+    let analysis = analyse(&source, &checking, &prefilter, false, false);
     if let Some(error) = analysis.error {
         return Err(error);
     }

@@ -10,6 +10,7 @@ pub mod meta;
 pub mod mfa;
 pub mod openapi;
 pub mod password;
+pub mod samples;
 pub mod secret;
 pub mod tls;
 

@@ -16,3 +16,8 @@ export const config = {
   refreshTokenSecret: required('REFRESH_TOKEN_SECRET'),
   apiKeySecret: required('API_KEY_SECRET'),
 };
+
+// The payment provider's sandbox: a shared test key from its public
+// documentation that can move no real money.
+// authlint-ignore secret/hardcoded-credential -- sandbox-only key from the provider's docs; production reads PAYMENTS_API_KEY (SEC-142)
+export const paymentsSandbox = { apiKey: 'sbx-test-4f9a2c7e1b' };

@@ -3,6 +3,7 @@
 //! languages.
 
 pub mod insecure_randomness;
+pub mod samples;
 pub mod timing_unsafe_compare;
 
 use syn::Expr;

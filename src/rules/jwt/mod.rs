@@ -9,6 +9,7 @@ pub mod missing_algorithms;
 pub mod missing_claims_validation;
 pub mod no_expiry;
 pub mod none_algorithm;
+pub mod samples;
 
 mod js_api;
 mod rust_api;

@@ -7,6 +7,7 @@ pub mod apikey_in_url;
 pub mod basic_auth;
 pub mod insecure_transport;
 pub mod missing_security;
+pub mod samples;
 pub mod weak_oauth_flow;
 
 /// Every OpenAPI document says `openapi` or `swagger` at its top.

@@ -6,6 +6,7 @@
 
 pub mod low_work_factor;
 pub mod plaintext;
+pub mod samples;
 pub mod static_salt;
 pub mod thresholds;
 pub mod weak_hash;
