@@ -195,9 +195,14 @@ class Command:
     name: str
     argv: list[str]
     ok_codes: frozenset[int] = AUTHLINT_OK_CODES
+    # Working directory, with `{dir}` for the corpus; None: the harness's.
+    cwd: str | None = None
 
     def for_dir(self, directory: Path) -> list[str]:
         return [arg.replace("{dir}", str(directory)) for arg in self.argv]
+
+    def cwd_for(self, directory: Path) -> str | None:
+        return self.cwd.replace("{dir}", str(directory)) if self.cwd else None
 
 
 def authlint_commands(binary: str, jobs: int | None,
@@ -232,6 +237,83 @@ def parse_extra_command(spec: str) -> Command:
         raise argparse.ArgumentTypeError(
             f"expected NAME='command ... {{dir}}', got {spec!r}")
     return Command(name.strip(), line.split())
+
+
+# ----------------------------------------------------------------- peers
+
+PEERS_DIR = Path(__file__).resolve().parent / "peers"
+PEER_PIP_PACKAGES = ["semgrep", "ast-grep-cli"]
+PEER_NPM_PACKAGES = ["eslint", "eslint-plugin-security"]
+# Semgrep skips files over 1 MB by default; authlint's limit is 4 MiB.
+SEMGREP_MAX_TARGET_BYTES = str(4 * 1024 * 1024)
+# ast-grep, Semgrep and ESLint exit 1 when they report something.
+PEER_OK_CODES = frozenset({0, 1})
+
+
+def install_peers(root: Path) -> Path:
+    """Semgrep and ast-grep (PyPI) and ESLint with eslint-plugin-security
+    (npm), installed once into `root` and reused."""
+    if (root / COMPLETE_MARKER).exists():
+        log(f"reusing peers in {root}")
+        return root
+    root.mkdir(parents=True, exist_ok=True)
+    if shutil.which("npm") is None:
+        raise BenchError("npm is needed to install ESLint")
+    venv = root / "venv"
+    run_setup([sys.executable, "-m", "venv", str(venv)], root)
+    run_setup([str(venv / "bin" / "pip"), "install", "--quiet",
+               "--disable-pip-version-check", *PEER_PIP_PACKAGES], root)
+    (root / "package.json").write_text(json.dumps(
+        {"name": "authlint-bench-peers", "version": "0.0.0",
+         "private": True}, indent=2))
+    run_setup(["npm", "install", "--no-audit", "--no-fund",
+               *PEER_NPM_PACKAGES], root)
+    (root / COMPLETE_MARKER).touch()
+    return root
+
+
+def prepare_corpus_for_peers(directory: Path) -> None:
+    """An empty `.semgrepignore` at the corpus root: without one Semgrep
+    applies its default list, which skips `node_modules` and `vendor`, the
+    very files the corpus consists of. The corpus is the harness's own
+    scratch tree, so writing to it is fine; authlint reads the file as
+    text like any other."""
+    ignore = directory / ".semgrepignore"
+    if not ignore.exists():
+        ignore.write_text("# empty: scan every file, as the other tools do\n")
+
+
+def peer_commands(root: Path, corpus: str) -> list[Command]:
+    """The peers, with rule files that match a few authlint rules of the
+    corpus's language (bench/peers/)."""
+    bin_dir = root / "venv" / "bin"
+    language = "js" if corpus == "js" else "rust"
+    commands = [
+        Command("ast-grep", [str(bin_dir / "ast-grep"), "scan", "--config",
+                             str(PEERS_DIR / "ast-grep" / language /
+                                 "sgconfig.yml"),
+                             "--json=stream", "{dir}"], PEER_OK_CODES),
+        Command("semgrep", [str(bin_dir / "semgrep"), "scan",
+                            "--metrics=off", "--disable-version-check",
+                            "--quiet", "--json", "--output", os.devnull,
+                            "--max-target-bytes", SEMGREP_MAX_TARGET_BYTES,
+                            "--project-root", "{dir}",
+                            "--config",
+                            str(PEERS_DIR / f"semgrep-{language}.yml"),
+                            "{dir}"], PEER_OK_CODES),
+    ]
+    if corpus == "js":
+        # ESLint resolves the plugin from the configuration's directory and
+        # lints files below its working directory: the configuration is
+        # copied next to the installed plugin, and ESLint runs in the corpus.
+        config = root / "eslint.config.mjs"
+        shutil.copyfile(PEERS_DIR / "eslint.config.mjs", config)
+        commands.append(Command(
+            "eslint", [str(root / "node_modules" / ".bin" / "eslint"),
+                       "--no-config-lookup", "--config", str(config),
+                       "--format", "json", "--output-file", os.devnull,
+                       "."], PEER_OK_CODES, cwd="{dir}"))
+    return commands
 
 
 # ------------------------------------------------------------- measuring
@@ -275,7 +357,8 @@ class Timer:
         self.rss_file = scratch / "rss"
         self.gnu_time = find_gnu_time(scratch) if use_gnu_time else None
 
-    def run(self, argv: list[str], ok_codes: frozenset[int]) -> Sample:
+    def run(self, argv: list[str], ok_codes: frozenset[int],
+            cwd: str | None = None) -> Sample:
         wrapped = argv
         if self.gnu_time:
             wrapped = [self.gnu_time, "--quiet", "-f", "%M",
@@ -285,7 +368,8 @@ class Timer:
         with open(os.devnull, "wb") as sink, \
                 tempfile.TemporaryFile() as errors:
             started = time.perf_counter()
-            process = subprocess.Popen(wrapped, stdout=sink, stderr=errors)
+            process = subprocess.Popen(wrapped, stdout=sink, stderr=errors,
+                                       cwd=cwd)
             _, status, usage = os.wait4(process.pid, 0)
             wall = time.perf_counter() - started
             process.returncode = code = os.waitstatus_to_exitcode(status)
@@ -341,13 +425,15 @@ def bench_corpus(timer: Timer, directory: Path, commands: list[Command],
     for _ in range(warmup):
         for entry in series:
             timer.run(entry.command.for_dir(directory),
-                      entry.command.ok_codes)
+                      entry.command.ok_codes,
+                      entry.command.cwd_for(directory))
     for round_number in range(runs):
         # Rotate the order every round: no command always runs first.
         shift = round_number % len(series)
         for entry in series[shift:] + series[:shift]:
             sample = timer.run(entry.command.for_dir(directory),
-                               entry.command.ok_codes)
+                               entry.command.ok_codes,
+                               entry.command.cwd_for(directory))
             entry.samples.append(sample)
         walls = ", ".join(f"{entry.command.name} "
                           f"{entry.samples[-1].wall_s:.3f}s"
@@ -429,6 +515,17 @@ def print_table(results: list[dict], runs: int) -> None:
                   if row["over_floor"] is not None]
         if ratios:
             print("; ".join(ratios))
+        by_name = {row["command"]: row for row in result["commands"]}
+        full = by_name.get("full")
+        authlint_rows = {"full", "floor", "unfiltered"}
+        versus = [f"{row['command']} / full = "
+                  f"{row['median_wall_s'] / full['median_wall_s']:.1f}x "
+                  f"(cpu {row['median_cpu_s'] / full['median_cpu_s']:.1f}x)"
+                  for row in result["commands"]
+                  if full is not None and row["command"] not in authlint_rows
+                  and full["median_wall_s"] > 0 and full["median_cpu_s"] > 0]
+        if versus:
+            print("peers against the full scan: " + "; ".join(versus))
 
 
 # ------------------------------------------------------------------ main
@@ -478,6 +575,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         metavar="NAME=CMD",
                         help="another command to time in the same loop, "
                              "with {dir} for the corpus; repeatable")
+    parser.add_argument("--peers", type=Path, metavar="DIR",
+                        help="also time ast-grep, Semgrep and ESLint with "
+                             "eslint-plugin-security, installed into DIR on "
+                             "first use (needs PyPI and npm)")
     parser.add_argument("--no-gnu-time", action="store_true",
                         help="take peak RSS from wait4 even when GNU time "
                              "is installed (an upper bound, see Timer)")
@@ -521,14 +622,19 @@ def main(argv: list[str]) -> int:
         if load_before > (os.cpu_count() or 1) / 2:
             log(f"the machine is busy (load {load_before:.1f}): wall times "
                 "will be noisy; compare the cpu columns")
+        peers = install_peers(args.peers.resolve()) if args.peers else None
         results = []
         for name, directory, versions in corpora:
+            corpus_commands = commands
+            if peers is not None:
+                prepare_corpus_for_peers(directory)
+                corpus_commands = commands + peer_commands(peers, name)
             size = measure_corpus(directory)
             log(f"{name}: {size.source_files} source files in {directory}")
             files_scanned = summary_files(timer, binary, directory,
                                           args.jobs, scratch)
-            series = bench_corpus(timer, directory, commands, args.runs,
-                                  args.warmup)
+            series = bench_corpus(timer, directory, corpus_commands,
+                                  args.runs, args.warmup)
             results.append(corpus_result(name, directory, size,
                                          files_scanned, versions, series))
     except BenchError as error:
