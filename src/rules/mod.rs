@@ -11,6 +11,7 @@ pub mod mfa;
 pub mod openapi;
 pub mod password;
 pub mod secret;
+pub mod session;
 pub mod tls;
 
 use crate::finding::{Diagnostic, Severity};
@@ -128,6 +129,8 @@ pub static ALL: &[&Rule] = &[
     &crypto::timing_unsafe_compare::RULE,
     &crypto::insecure_randomness::RULE,
     &tls::verification_disabled::RULE,
+    &session::insecure_cookie::RULE,
+    &session::no_idle_timeout::RULE,
     &auth::basic_auth::RULE,
     &auth::credentials_in_url::RULE,
     &auth::credential_logged::RULE,
