@@ -41,11 +41,13 @@ leak it:
 - `secure: false` (sent over plain HTTP as well), `httpOnly: false`
   (readable by any script on the page), and `sameSite: 'none'` where
   nothing turns `Secure` on;
-- session middleware set up with no cookie options at all when the
-  library's default leaves `Secure` off, and `res.cookie(name, token)`
-  with no options (neither `Secure` nor `HttpOnly`). Test files (the
-  `[paths] tests` patterns) are not production code and are skipped for
-  this case.
+- session middleware and cookies set up with no cookie options at all, or
+  with options that set none of `secure`, `httpOnly` and `sameSite`
+  (`{ maxAge: 900000 }`), where the library's default leaves `Secure` or
+  `HttpOnly` off: express-session and @fastify/secure-session without
+  `cookie` settings, `res.cookie(name, token)`. Test files (the `[paths]
+  tests` patterns) are not production code and are skipped for this case.
+  A cookie being cleared (`res.cookie('token', '')`) is not reported.
 
 It reads `express-session`, `cookie-session`, `koa-session`,
 `@fastify/session` and `@fastify/secure-session` set-ups, resolving the
@@ -120,11 +122,12 @@ let cookie = Cookie::build(("session", id)).secure(true).http_only(true).same_si
 ```
 
 ## Known problems
-An options object that sets some attributes but leaves `Secure` or
-`HttpOnly` at an insecure default (`res.cookie('token', t, { maxAge })`,
-express-session's `cookie: { maxAge }`) is not reported: only explicit
-`false` values and a set-up with no options at all are. The same holds for
-a Rust cookie built without calling `secure` at all. Options computed by a
+Options that set one security attribute but leave another at an insecure
+default (`res.cookie('token', t, { httpOnly: true })` without `secure`,
+express-session's `cookie: { sameSite: 'strict' }`) are not reported: they
+show a decision about the cookie's security, and reporting every missing
+`secure` would flag deployments that set it per environment elsewhere.
+A Rust cookie built without calling `secure` at all is not reported either. Options computed by a
 function or imported from another file are not judged. `reply.setCookie`
 without options is not reported, because `@fastify/cookie` takes defaults
 at registration. A cookie is recognised as a credential by its name or
@@ -148,87 +151,81 @@ fn check_js(file: &JsFile<'_>, out: &mut Vec<Diagnostic>) {
         } else {
             "set `secure: true, httpOnly: true, sameSite: 'lax'` in the session options"
         };
-        let subject = format!("the {} cookie", library.module());
-        match setup.cookie_options(file) {
-            Options::Absent => {
-                if library.secure_default() == SecureDefault::Off && !is_test {
-                    let what = if nested {
-                        "without `cookie` options"
-                    } else {
-                        "without options"
-                    };
-                    out.push(Diagnostic::new(
-                        &RULE,
-                        setup.call.byte_range(),
-                        format!(
-                            "{} is set up {what}: its session cookie is sent without `Secure`, over plain HTTP too",
-                            library.module()
-                        ),
-                        fix,
-                    ));
-                }
-            }
-            Options::Object(object) => {
-                let defaults = Defaults {
-                    secure: library.secure_default(),
-                };
-                check_attributes(file, object, defaults, &subject, fix, out);
-            }
-            Options::Unknown => {}
+        let options = setup.cookie_options(file);
+        let insecure_default = library.secure_default() == SecureDefault::Off;
+        if insecure_default && !is_test && says_nothing(file, options) {
+            let what = match (options, nested) {
+                (Options::Absent, true) => "without `cookie` options",
+                (Options::Absent, false) => "without options",
+                _ => "with cookie options that set none of `secure`, `httpOnly` and `sameSite`",
+            };
+            out.push(Diagnostic::new(
+                &RULE,
+                setup.call.byte_range(),
+                format!(
+                    "{} is set up {what}: its session cookie is sent without `Secure`, over plain HTTP too",
+                    library.module()
+                ),
+                fix,
+            ));
+        } else if let Options::Object(object) = options {
+            let subject = format!("the {} cookie", library.module());
+            check_attributes(file, object, library.secure_default(), &subject, fix, out);
         }
     }
     for cookie in cookie_calls(file) {
         let api = cookie.api;
-        let fix = "pass `{ secure: true, httpOnly: true, sameSite: 'lax' }` as the options";
-        let subject = format!("{} set by `{}`", cookie.name, api.call_name());
-        match cookie.options {
-            Options::Absent => {
-                if is_test || !api.defaults_are_known() {
-                    continue;
-                }
-                let mut missing = Vec::new();
-                if api.secure_default() == SecureDefault::Off {
-                    missing.push("`Secure`");
-                }
-                if !api.http_only_default() {
-                    missing.push("`HttpOnly`");
-                }
-                if missing.is_empty() {
-                    continue;
-                }
-                out.push(Diagnostic::new(
-                    &RULE,
-                    cookie.call.byte_range(),
-                    format!(
-                        "`{}` sets {} without options: no {}",
-                        api.call_name(),
-                        cookie.name,
-                        missing.join(" and no ")
-                    ),
-                    "pass `{ secure: true, httpOnly: true, sameSite: 'lax' }` as the third argument",
-                ));
-            }
-            Options::Object(object) => {
-                let defaults = Defaults {
-                    secure: api.secure_default(),
-                };
-                check_attributes(file, object, defaults, &subject, fix, out);
-            }
-            Options::Unknown => {}
+        let mut missing = Vec::new();
+        if api.secure_default() == SecureDefault::Off {
+            missing.push("`Secure`");
+        }
+        if !api.http_only_default() {
+            missing.push("`HttpOnly`");
+        }
+        let known = api.defaults_are_known();
+        if known && !missing.is_empty() && !is_test && says_nothing(file, cookie.options) {
+            let what = if matches!(cookie.options, Options::Absent) {
+                "without options"
+            } else {
+                "with options that set none of `secure`, `httpOnly` and `sameSite`"
+            };
+            out.push(Diagnostic::new(
+                &RULE,
+                cookie.call.byte_range(),
+                format!(
+                    "`{}` sets {} {what}: no {}",
+                    api.call_name(),
+                    cookie.name,
+                    missing.join(" and no ")
+                ),
+                "pass `{ secure: true, httpOnly: true, sameSite: 'lax' }` as the third argument",
+            ));
+        } else if let Options::Object(object) = cookie.options {
+            let subject = format!("{} set by `{}`", cookie.name, api.call_name());
+            let fix = "pass `{ secure: true, httpOnly: true, sameSite: 'lax' }` as the options";
+            check_attributes(file, object, api.secure_default(), &subject, fix, out);
         }
     }
 }
 
-#[derive(Clone, Copy)]
-struct Defaults {
-    secure: SecureDefault,
+/// Whether cookie options leave every security attribute to the library:
+/// none given, or an object that sets none of `secure`, `httpOnly` and
+/// `sameSite` (`{ maxAge: 900000 }`). Options it cannot see say something.
+fn says_nothing<'t>(file: &JsFile<'t>, options: Options<'t>) -> bool {
+    match options {
+        Options::Absent => true,
+        Options::Object(object) => ["secure", "httpOnly", "sameSite"]
+            .iter()
+            .all(|key| matches!(flag(file, object, key), Flag::Missing)),
+        Options::Unknown => false,
+    }
 }
 
 /// The explicit attribute values of one cookie's options.
 fn check_attributes<'t>(
     file: &JsFile<'t>,
     object: Node<'t>,
-    defaults: Defaults,
+    secure_default: SecureDefault,
     subject: &str,
     fix: &str,
     out: &mut Vec<Diagnostic>,
@@ -253,7 +250,7 @@ fn check_attributes<'t>(
     // Only where `Secure` is certainly off by default: an explicit
     // `secure: false` is reported above already.
     let secure_missing_and_off =
-        matches!(secure, Flag::Missing) && defaults.secure == SecureDefault::Off;
+        matches!(secure, Flag::Missing) && secure_default == SecureDefault::Off;
     if let Flag::Text(place, value) = flag(file, object, "sameSite")
         && value == "none"
         && secure_missing_and_off

@@ -6,7 +6,7 @@
 
 use tree_sitter::Node;
 
-use super::is_credential_cookie_name;
+use super::{is_credential_cookie_constant, is_credential_cookie_name};
 use crate::lang::js::{JsFile, Property, Value, call_arguments, unwrap_expression};
 use crate::lang::sensitive::words;
 
@@ -328,6 +328,10 @@ pub fn cookie_calls<'t>(file: &JsFile<'t>) -> Vec<CookieCall<'t>> {
         let [name, value, ..] = arguments.as_slice() else {
             continue;
         };
+        // `res.cookie('token', '')` clears a cookie: nothing to protect.
+        if file.model.value(*value).as_str() == Some("") {
+            continue;
+        }
         let Some(described) = credential_cookie(file, *name, *value) else {
             continue;
         };
@@ -378,11 +382,22 @@ fn cookie_api(file: &JsFile<'_>, call: Node<'_>) -> Option<CookieApi> {
     }
 }
 
+/// The name an identifier or member expression ends in.
+fn name_expression<'t>(file: &JsFile<'t>, node: Node<'t>) -> Option<&'t str> {
+    let node = unwrap_expression(node);
+    match node.kind() {
+        "identifier" => Some(file.text(node)),
+        "member_expression" => Some(file.text(node.child_by_field_name("property")?)),
+        _ => None,
+    }
+}
+
 /// What names the cookie as a credential, if anything does: its name
 /// (`'sid'`, `'access_token'`), or, when the name is not a literal, what
 /// the value is (`token`, `session.id`).
 fn credential_cookie<'t>(file: &JsFile<'t>, name: Node<'t>, value: Node<'t>) -> Option<String> {
-    if let Some(literal) = file.model.value(name).as_str() {
+    let name_value = file.model.value(name);
+    if let Some(literal) = name_value.as_str() {
         if is_credential_cookie_name(literal) {
             return Some(format!("the `{literal}` cookie"));
         }
@@ -392,6 +407,12 @@ fn credential_cookie<'t>(file: &JsFile<'t>, name: Node<'t>, value: Node<'t>) -> 
         if lower.contains("csrf") || lower.contains("xsrf") {
             return None;
         }
+    } else if let Some(constant) = name_expression(file, name)
+        && is_credential_cookie_constant(constant)
+    {
+        // `res.cookie(CookieStore.TOKEN_KEY, ..)`: the constant's own name
+        // says what the cookie is.
+        return Some(format!("the `{constant}` cookie"));
     }
     let sensitive = file.model.sensitive(value)?;
     let is_csrf = words(&sensitive.name)

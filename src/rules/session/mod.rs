@@ -59,9 +59,41 @@ pub fn is_credential_cookie_name(name: &str) -> bool {
         || classify_name(name).is_some_and(crate::lang::sensitive::Kind::is_credential)
 }
 
+/// Whether the name of a constant that holds a cookie's name says the
+/// cookie is a session or token cookie: `SESSION_COOKIE`, `TOKEN_KEY`,
+/// `authCookieName`. Such names mention `token` without saying which kind,
+/// which is enough here: the constant names a cookie.
+pub fn is_credential_cookie_constant(name: &str) -> bool {
+    let words = words(name);
+    !words.iter().any(|w| w == "csrf" || w == "xsrf")
+        && words
+            .iter()
+            .any(|w| w == "token" || SESSION_COOKIE_WORDS.contains(&w.as_str()))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::is_credential_cookie_name;
+    use super::{is_credential_cookie_constant, is_credential_cookie_name};
+
+    #[test]
+    fn constants_holding_cookie_names_are_read_by_their_own_name() {
+        for name in [
+            "TOKEN_KEY",
+            "SESSION_COOKIE",
+            "authCookieName",
+            "SID_COOKIE",
+        ] {
+            assert!(is_credential_cookie_constant(name), "{name}");
+        }
+        for name in [
+            "STATE_COOKIE",
+            "CSRF_TOKEN_COOKIE",
+            "THEME_COOKIE",
+            "cookieName",
+        ] {
+            assert!(!is_credential_cookie_constant(name), "{name}");
+        }
+    }
 
     #[test]
     fn session_and_token_cookies_are_told_from_the_rest() {
