@@ -66,7 +66,8 @@ In Rust: actix-session's `SessionMiddleware::builder(..)` with
 `cookie` crate (`Cookie::build`, `Cookie::new`, also through axum-extra,
 actix-web, rocket and tower-cookies) with `secure(false)`,
 `http_only(false)` (or their `set_` forms), or `same_site(SameSite::None)`
-without `secure(true)`. The methods are followed along the chain and on the
+without `secure(true)`, or with none of `secure`, `http_only` and
+`same_site` at all. The methods are followed along the chain and on the
 `let` that holds the builder.
 
 What each library does when an option is left out decides what is
@@ -127,7 +128,11 @@ default (`res.cookie('token', t, { httpOnly: true })` without `secure`,
 express-session's `cookie: { sameSite: 'strict' }`) are not reported: they
 show a decision about the cookie's security, and reporting every missing
 `secure` would flag deployments that set it per environment elsewhere.
-A Rust cookie built without calling `secure` at all is not reported either. Options computed by a
+A Rust cookie built with `http_only(true)` but without `secure` is not
+reported either; one built with none of `secure`, `http_only` and
+`same_site` is, unless it is built to be removed (no value, or `""`).
+A cookie handed to a helper that sets its attributes is reported all the
+same. Options computed by a
 function or imported from another file are not judged. `reply.setCookie`
 without options is not reported, because `@fastify/cookie` takes defaults
 at registration. A cookie is recognised as a credential by its name or
@@ -310,6 +315,7 @@ fn check_rust(file: &RustFile<'_>, out: &mut Vec<Diagnostic>) {
         }
         if chain.library == RustLibrary::Cookie {
             check_same_site_none(file, &chain, &subject, out);
+            check_silent_cookie(file, &chain, &subject, out);
         }
     }
 }
@@ -342,6 +348,35 @@ fn check_same_site_none(
             );
         }
     }
+}
+
+/// A hand-built credential cookie that sets none of `Secure`, `HttpOnly`
+/// and `SameSite` gets none of them: the `cookie` crate sets nothing by
+/// itself. Test code and cookies built to be removed are left alone.
+fn check_silent_cookie(
+    file: &RustFile<'_>,
+    chain: &Chain<'_, '_>,
+    subject: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    let attributes = [
+        "secure",
+        "set_secure",
+        "http_only",
+        "set_http_only",
+        "same_site",
+        "set_same_site",
+    ];
+    let is_test = file.source.project().config.is_test_path(&file.source.path);
+    if is_test || !chain.carries_value || chain.calls_of(&attributes).next().is_some() {
+        return;
+    }
+    out.push(Diagnostic::new(
+        &RULE,
+        file.range(chain.root),
+        format!("{subject} is built without `secure`, `http_only` or `same_site`: no `Secure` and no `HttpOnly`"),
+        "chain `.secure(true).http_only(true).same_site(SameSite::Lax)` onto the builder",
+    ));
 }
 
 fn first_bool(file: &RustFile<'_>, call: &ExprMethodCall) -> Option<bool> {

@@ -9,7 +9,7 @@ use std::ptr;
 
 use syn::{Expr, ExprCall, ExprMethodCall};
 
-use super::is_credential_cookie_name;
+use super::{is_credential_cookie_constant, is_credential_cookie_name};
 use crate::lang::rust::sensitive::sensitive;
 use crate::lang::rust::{FnBody, RustFile};
 use crate::lang::sensitive::words;
@@ -56,6 +56,9 @@ pub struct Chain<'f, 'a> {
     /// For a hand-built cookie: "the `session` cookie", or "the cookie
     /// holding `token`".
     pub cookie: Option<String>,
+    /// For a hand-built cookie: whether it carries a value. One built with
+    /// a name only, or an empty value, is for removing the cookie.
+    pub carries_value: bool,
 }
 
 impl<'a> Chain<'_, 'a> {
@@ -84,12 +87,12 @@ pub fn chains<'f, 'a>(file: &'f RustFile<'a>) -> Vec<Chain<'f, 'a>> {
             let Some(library) = classify(file, &path.path) else {
                 continue;
             };
-            let cookie = match library {
+            let (cookie, carries_value) = match library {
                 RustLibrary::Cookie => match credential_cookie(file, body, call) {
-                    Some(label) => Some(label),
+                    Some((label, carries_value)) => (Some(label), carries_value),
                     None => continue,
                 },
-                _ => None,
+                _ => (None, false),
             };
             found.push(Chain {
                 library,
@@ -97,6 +100,7 @@ pub fn chains<'f, 'a>(file: &'f RustFile<'a>) -> Vec<Chain<'f, 'a>> {
                 root: call,
                 methods: methods_on(body, call),
                 cookie,
+                carries_value,
             });
         }
     }
@@ -182,8 +186,13 @@ fn methods_on<'a>(body: &FnBody<'a>, call: &'a ExprCall) -> Vec<&'a ExprMethodCa
 }
 
 /// "the `session` cookie" when the name says so, "the cookie holding
-/// `token`" when the value does; `None` for other cookies.
-fn credential_cookie(file: &RustFile<'_>, body: &FnBody<'_>, call: &ExprCall) -> Option<String> {
+/// `token`" when the value does; `None` for other cookies. The flag says
+/// whether the cookie carries a value.
+fn credential_cookie(
+    file: &RustFile<'_>,
+    body: &FnBody<'_>,
+    call: &ExprCall,
+) -> Option<(String, bool)> {
     let (name, value) = match call.args.iter().collect::<Vec<_>>().as_slice() {
         // `Cookie::build(("session", id))` since cookie 0.18.
         [Expr::Tuple(tuple)] => (tuple.elems.first()?, tuple.elems.iter().nth(1)),
@@ -191,6 +200,16 @@ fn credential_cookie(file: &RustFile<'_>, body: &FnBody<'_>, call: &ExprCall) ->
         [name] => (*name, None),
         [] => return None,
     };
+    let carries_value = value.is_some_and(|v| !is_empty_string(file, v));
+    credential_label(file, body, name, value).map(|label| (label, carries_value))
+}
+
+fn credential_label(
+    file: &RustFile<'_>,
+    body: &FnBody<'_>,
+    name: &Expr,
+    value: Option<&Expr>,
+) -> Option<String> {
     if let Some(literal) = string_literal(file, name) {
         if is_credential_cookie_name(&literal) {
             return Some(format!("the `{literal}` cookie"));
@@ -199,12 +218,29 @@ fn credential_cookie(file: &RustFile<'_>, body: &FnBody<'_>, call: &ExprCall) ->
         if lower.contains("csrf") || lower.contains("xsrf") {
             return None;
         }
+    } else if let Expr::Path(path) = name
+        && let Some(last) = path.path.segments.last()
+        && is_credential_cookie_constant(&last.ident.to_string())
+    {
+        // `Cookie::build((SESSION_COOKIE_NAME, id))` with the const in
+        // another module: its name says what it names.
+        return Some(format!("the `{}` cookie", last.ident));
     }
     let found = sensitive(file, body, value?)?;
     let is_csrf = words(&found.name)
         .iter()
         .any(|w| w == "csrf" || w == "xsrf");
     (found.kind.is_credential() && !is_csrf).then(|| format!("the cookie holding `{}`", found.name))
+}
+
+/// `""`, `String::new()`: the value of a cookie being removed.
+fn is_empty_string(file: &RustFile<'_>, expression: &Expr) -> bool {
+    if string_literal(file, expression).is_some_and(|s| s.is_empty()) {
+        return true;
+    }
+    matches!(expression, Expr::Call(call) if call.args.is_empty()
+        && matches!(call.func.as_ref(), Expr::Path(path)
+            if path.path.segments.last().is_some_and(|s| s.ident == "new")))
 }
 
 fn string_literal(file: &RustFile<'_>, expression: &Expr) -> Option<String> {
