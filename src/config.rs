@@ -27,6 +27,9 @@
 //!
 //! [openapi]
 //! public-paths = ["/health", "/auth/login"]
+//!
+//! [session]
+//! max-idle-minutes = 15               # longer session lifetimes are reported
 //! ```
 
 use std::collections::BTreeMap;
@@ -162,6 +165,10 @@ pub struct Config {
     pub limiters: Vec<String>,
     /// `OpenAPI` paths meant to be reachable without authentication.
     pub public_paths: Vec<String>,
+    /// The longest a session may stay valid unused, in minutes; session
+    /// set-ups that allow longer are reported. `None`: only sessions that
+    /// never expire are.
+    pub session_max_idle_minutes: Option<u32>,
 }
 
 impl Default for Config {
@@ -182,6 +189,7 @@ impl Default for Config {
             secret_allowlist: Vec::new(),
             limiters: Vec::new(),
             public_paths: Vec::new(),
+            session_max_idle_minutes: None,
         }
     }
 }
@@ -412,6 +420,7 @@ pub fn parse(text: &str, path: &Path, root: PathBuf) -> Result<Config, ConfigErr
             "secrets",
             "rate-limit",
             "openapi",
+            "session",
         ],
     )?;
     if let Some(table) = reader.table(top, "rules")? {
@@ -484,6 +493,24 @@ pub fn parse(text: &str, path: &Path, root: PathBuf) -> Result<Config, ConfigErr
                 ));
             }
             config.limiters.push(name);
+        }
+    }
+    if let Some(table) = reader.table(top, "session")? {
+        reader.check_keys(table, "session", &["max-idle-minutes"])?;
+        if let Some((_, value)) = Reader::entry(table, "max-idle-minutes") {
+            let minutes = match value.get_ref() {
+                DeValue::Integer(number) => {
+                    u32::from_str_radix(&number.as_str().replace('_', ""), number.radix()).ok()
+                }
+                _ => None,
+            };
+            let Some(minutes) = minutes.filter(|m| *m > 0) else {
+                return Err(reader.error(
+                    value.span(),
+                    "`max-idle-minutes` must be a whole number of minutes above 0".to_string(),
+                ));
+            };
+            config.session_max_idle_minutes = Some(minutes);
         }
     }
     if let Some(table) = reader.table(top, "openapi")? {
@@ -707,10 +734,14 @@ limiters = ["loginLimiter", "limits.login"]
 
 [openapi]
 public-paths = ["/health", "/public/**", "/users/*/avatar"]
+
+[session]
+max-idle-minutes = 15
 "#,
         )
         .unwrap();
         assert_eq!(config.select, ["jwt"]);
+        assert_eq!(config.session_max_idle_minutes, Some(15));
         let claims = rules::find("jwt/missing-claims-validation").unwrap();
         let expiry = rules::find("jwt/no-expiry").unwrap();
         assert_eq!(config.severity_of(claims), Severity::High);
@@ -762,6 +793,20 @@ public-paths = ["/health", "/public/**", "/users/*/avatar"]
             "authlint.toml:2:2: unknown key `secret` at the top level; did you mean `secrets`?"
         );
         assert!(error("[paths]\nfoo = 1\n").contains("known keys: exclude, tests"));
+    }
+
+    #[test]
+    fn the_session_idle_limit_is_a_positive_number_of_minutes() {
+        let config = parse_text("[session]\nmax-idle-minutes = 0x1e\n").unwrap();
+        assert_eq!(config.session_max_idle_minutes, Some(30));
+        assert_eq!(parse_text("").unwrap().session_max_idle_minutes, None);
+        for bad in ["0", "-5", "\"15\"", "1.5"] {
+            let message = error(&format!("[session]\nmax-idle-minutes = {bad}\n"));
+            assert!(
+                message.starts_with("authlint.toml:2:20: `max-idle-minutes` must be"),
+                "{bad}: {message}"
+            );
+        }
     }
 
     #[test]

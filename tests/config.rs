@@ -246,7 +246,9 @@ fn allowlisted_secret_values_are_not_reported() {
     write(dir.path(), "src/app.js", session);
     let scan = |dir: &Path| {
         let output = authlint(dir)
-            .args(["scan", "--format", "json", "src"])
+            // The session rules also judge these set-ups; only the secrets
+            // are the subject here.
+            .args(["scan", "--select", "secret", "--format", "json", "src"])
             .output()
             .unwrap();
         let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
@@ -313,5 +315,65 @@ fn public_paths_silence_missing_security_for_those_operations() {
         paths(dir.path()),
         vec![12],
         "the declared public path is not reported"
+    );
+}
+
+#[test]
+fn a_session_idle_limit_reports_longer_lifetimes_and_library_defaults() {
+    let dir = TempDir::new().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    let app = "const session = require('express-session');\n\
+        const koaSession = require('koa-session');\n\
+        app.use(session({ store, cookie: { secure: true, maxAge: 8 * 60 * 60 * 1000 } }));\n\
+        app.use(session({ store, cookie: { secure: true, maxAge: 15 * 60 * 1000 } }));\n\
+        koa.use(koaSession({ rolling: true }, koa));\n";
+    write(dir.path(), "src/app.js", app);
+    let service = "use actix_session::SessionMiddleware;\n\
+        use tower_sessions::{Expiry, SessionManagerLayer};\n\
+        fn layers(store: S, key: K) {\n\
+            let a = SessionManagerLayer::new(store).with_expiry(Expiry::OnInactivity(Duration::hours(2)));\n\
+            let b = SessionManagerLayer::new(store).with_expiry(Expiry::OnInactivity(Duration::minutes(10)));\n\
+            let c = SessionMiddleware::builder(store, key).build();\n\
+        }\n";
+    write(dir.path(), "src/service.rs", service);
+    let scan = |dir: &Path| {
+        let output = authlint(dir)
+            .args([
+                "scan",
+                "--select",
+                "session/no-idle-timeout",
+                "--format",
+                "json",
+                "src",
+            ])
+            .output()
+            .unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                format!(
+                    "{}:{}",
+                    f["path"].as_str().unwrap().rsplit('/').next().unwrap(),
+                    f["line"]
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert!(
+        scan(dir.path()).is_empty(),
+        "without a limit, set lifetimes and library defaults are not judged"
+    );
+    write(
+        dir.path(),
+        "authlint.toml",
+        "[session]\nmax-idle-minutes = 15\n",
+    );
+    assert_eq!(
+        scan(dir.path()),
+        ["app.js:3", "app.js:5", "service.rs:4", "service.rs:6"],
+        "eight hours, koa-session's and actix-session's one-day defaults and two hours exceed 15 minutes"
     );
 }

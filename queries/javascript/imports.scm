@@ -17,6 +17,6 @@
   (import_clause
     (named_imports
       (import_specifier
-        name: (_) @imported
+        name: _ @imported
         alias: (identifier)? @local)))
   source: (string) @source) @named

@@ -12,6 +12,7 @@ pub mod openapi;
 pub mod password;
 pub mod samples;
 pub mod secret;
+pub mod session;
 pub mod tls;
 
 use crate::finding::{Diagnostic, Severity};
@@ -129,6 +130,8 @@ pub static ALL: &[&Rule] = &[
     &crypto::timing_unsafe_compare::RULE,
     &crypto::insecure_randomness::RULE,
     &tls::verification_disabled::RULE,
+    &session::insecure_cookie::RULE,
+    &session::no_idle_timeout::RULE,
     &auth::basic_auth::RULE,
     &auth::credentials_in_url::RULE,
     &auth::credential_logged::RULE,

@@ -212,4 +212,22 @@ mod tests {
             assert!(queries(language).imports.pattern_count() >= 3);
         }
     }
+
+    /// `default` is a keyword token, not a named node: the import query
+    /// must still bind `import { default as x }` to the default export.
+    #[test]
+    fn a_default_export_imported_by_name_resolves() {
+        let text = "import { default as mw } from 'express-session';\nmw();\n";
+        let source = SourceFile::new(
+            "a.mjs".into(),
+            "a.mjs".into(),
+            text.into(),
+            Language::JavaScript,
+        );
+        let tree = parse(&source).unwrap();
+        let file = JsFile::new(&source, &tree);
+        let call = file.model.calls[0];
+        let path = file.model.callee_path(call).unwrap();
+        assert!(path.is("express-session", &[]), "{path:?}");
+    }
 }
