@@ -28,6 +28,12 @@
 //! [openapi]
 //! public-paths = ["/health", "/auth/login"]
 //!
+//! [[openapi.allow]]                   # a reviewed exception, by JSON pointer
+//! file = "api/openapi.json"
+//! pointer = "/paths/~1metrics/get"
+//! rules = ["openapi/missing-security"]
+//! reason = "scraped inside the cluster"
+//!
 //! [session]
 //! max-idle-minutes = 15               # longer session lifetimes are reported
 //! ```
@@ -165,6 +171,8 @@ pub struct Config {
     pub limiters: Vec<String>,
     /// `OpenAPI` paths meant to be reachable without authentication.
     pub public_paths: Vec<String>,
+    /// Reviewed exceptions in `OpenAPI` documents, by JSON pointer.
+    pub openapi_allow: Vec<PointerAllow>,
     /// The longest a session may stay valid unused, in minutes; session
     /// set-ups that allow longer are reported. `None`: only sessions that
     /// never expire are.
@@ -189,6 +197,7 @@ impl Default for Config {
             secret_allowlist: Vec::new(),
             limiters: Vec::new(),
             public_paths: Vec::new(),
+            openapi_allow: Vec::new(),
             session_max_idle_minutes: None,
         }
     }
@@ -270,6 +279,86 @@ impl Config {
             .iter()
             .any(|p| openapi_path_matches(p, path))
     }
+}
+
+/// One `[[openapi.allow]]` entry: findings of some rules inside the node a
+/// JSON pointer names, in the documents a glob names, are accepted for a
+/// reason. JSON has no comments, so this is the suppression contracts get.
+#[derive(Debug, Clone)]
+pub struct PointerAllow {
+    /// As written, for messages.
+    pub file: String,
+    pub files: PathPatterns,
+    /// RFC 6901: `""` is the whole document, `~1` a `/`, `~0` a `~`.
+    pub pointer: String,
+    pub rules: Vec<String>,
+    pub reason: String,
+}
+
+impl Config {
+    /// The allow entries that cover a rule's findings in a file.
+    pub fn openapi_allows_for<'c>(
+        &'c self,
+        path: &Path,
+    ) -> impl Iterator<Item = &'c PointerAllow> + 'c {
+        let relative = if self.openapi_allow.is_empty() {
+            None
+        } else {
+            self.relative(path)
+        };
+        self.openapi_allow
+            .iter()
+            .filter(move |allow| relative.as_ref().is_some_and(|r| allow.files.matches(r)))
+    }
+}
+
+impl PointerAllow {
+    pub fn covers(&self, rule: &Rule) -> bool {
+        self.rules.iter().any(|s| rules::selector_matches(s, rule))
+    }
+}
+
+/// What is wrong with a JSON pointer, and the pointer probably meant.
+fn pointer_problem(pointer: &str) -> Option<(String, Option<String>)> {
+    if pointer.is_empty() {
+        return None;
+    }
+    if !pointer.starts_with('/') {
+        let meant = if let Some(rest) = pointer.strip_prefix('#') {
+            format!("/{}", rest.trim_start_matches('/'))
+        } else {
+            format!("/{pointer}")
+        };
+        return Some(("a JSON pointer starts with `/`".into(), Some(meant)));
+    }
+    let bytes = pointer.as_bytes();
+    for (i, byte) in bytes.iter().enumerate() {
+        if *byte == b'~' && !matches!(bytes.get(i + 1), Some(b'0' | b'1')) {
+            let meant = format!("{}~0{}", &pointer[..i], &pointer[i + 1..]);
+            return Some((
+                "`~` must be escaped as `~0` (and `/` inside a key as `~1`)".into(),
+                Some(meant),
+            ));
+        }
+    }
+    // `/paths/health/get`: the path's own slashes must be escaped, or the
+    // pointer walks into keys that do not exist.
+    if let Some(rest) = pointer.strip_prefix("/paths/")
+        && !rest.is_empty()
+        && !rest.starts_with("~1")
+    {
+        let (key, tail) = rest.split_once('/').unwrap_or((rest, ""));
+        let meant = if tail.is_empty() {
+            format!("/paths/~1{key}")
+        } else {
+            format!("/paths/~1{key}/{tail}")
+        };
+        return Some((
+            "keys under `/paths` start with `/`, written `~1` in a pointer".into(),
+            Some(meant),
+        ));
+    }
+    None
 }
 
 fn openapi_path_matches(pattern: &str, path: &str) -> bool {
@@ -514,7 +603,10 @@ pub fn parse(text: &str, path: &Path, root: PathBuf) -> Result<Config, ConfigErr
         }
     }
     if let Some(table) = reader.table(top, "openapi")? {
-        reader.check_keys(table, "openapi", &["public-paths"])?;
+        reader.check_keys(table, "openapi", &["public-paths", "allow"])?;
+        if let Some((_, value)) = Reader::entry(table, "allow") {
+            config.openapi_allow = reader.pointer_allows(value)?;
+        }
         for (public, span) in reader.list(table, "public-paths")? {
             if !public.starts_with('/') {
                 return Err(reader.error(
@@ -640,6 +732,80 @@ impl Reader<'_> {
                 self.string_list(value, &format!("`{key}` to be a list of strings"))
             }
         }
+    }
+
+    /// `[[openapi.allow]]` (or `allow = [{ ... }]`): each entry names a
+    /// file glob, a JSON pointer, the rules and the reason.
+    fn pointer_allows(
+        &self,
+        value: &Spanned<DeValue<'_>>,
+    ) -> Result<Vec<PointerAllow>, ConfigError> {
+        const SHAPE: &str = "`allow` must be a list of tables: `[[openapi.allow]]` with `file`, `pointer`, `rules` and `reason`";
+        let DeValue::Array(items) = value.get_ref() else {
+            return Err(self.error(value.span(), SHAPE.into()));
+        };
+        let mut allows = Vec::new();
+        for item in items {
+            let DeValue::Table(table) = item.get_ref() else {
+                return Err(self.error(item.span(), SHAPE.into()));
+            };
+            self.check_keys(
+                table,
+                "openapi.allow",
+                &["file", "pointer", "rules", "reason"],
+            )?;
+            let required = |key: &str| {
+                Self::entry(table, key).ok_or_else(|| {
+                    self.error(
+                        item.span(),
+                        format!("an `[[openapi.allow]]` entry needs `{key}` ({SHAPE})"),
+                    )
+                })
+            };
+            let (_, file_value) = required("file")?;
+            let file = self.string(file_value, "`file`, a path or glob,")?;
+            let files = PathPatterns::new(&[file.to_string()])
+                .map_err(|(_, message)| self.error(file_value.span(), message))?;
+            let (_, pointer_value) = required("pointer")?;
+            let pointer = self.string(
+                pointer_value,
+                "`pointer`, a JSON pointer such as \"/paths/~1health/get\",",
+            )?;
+            if let Some((problem, meant)) = pointer_problem(pointer) {
+                let hint = meant.map_or_else(String::new, |m| format!("; did you mean `{m}`?"));
+                return Err(self.error(
+                    pointer_value.span(),
+                    format!("`{pointer}` is not a usable JSON pointer: {problem}{hint}"),
+                ));
+            }
+            let (_, rules_value) = required("rules")?;
+            let rules = self.string_list(rules_value, "`rules` to be a list of rule ids")?;
+            if rules.is_empty() {
+                return Err(self.error(
+                    rules_value.span(),
+                    "`rules` names no rule: list the rules this exception is for".into(),
+                ));
+            }
+            for (selector, span) in &rules {
+                self.selector(selector, span.clone())?;
+            }
+            let (_, reason_value) = required("reason")?;
+            let reason = self.string(reason_value, "`reason`")?.trim();
+            if reason.is_empty() {
+                return Err(self.error(
+                    reason_value.span(),
+                    "`reason` is empty: say why this is safe; reviewers and the evidence report read it".into(),
+                ));
+            }
+            allows.push(PointerAllow {
+                file: file.to_string(),
+                files,
+                pointer: pointer.to_string(),
+                rules: rules.into_iter().map(|(r, _)| r).collect(),
+                reason: reason.to_string(),
+            });
+        }
+        Ok(allows)
     }
 
     fn selector(&self, selector: &str, span: Range<usize>) -> Result<(), ConfigError> {
@@ -780,6 +946,65 @@ max-idle-minutes = 15
 
     fn error(text: &str) -> String {
         parse_text(text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn openapi_allow_entries_are_read_and_matched_by_file() {
+        let config = parse_text(
+            "[[openapi.allow]]\nfile = \"api/openapi.json\"\npointer = \"/paths/~1health/get\"\n\
+             rules = [\"openapi/missing-security\"]\nreason = \"load balancer probe\"\n",
+        )
+        .unwrap();
+        let allows: Vec<_> = config
+            .openapi_allows_for(Path::new("/repo/api/openapi.json"))
+            .collect();
+        assert_eq!(allows.len(), 1);
+        assert_eq!(allows[0].pointer, "/paths/~1health/get");
+        assert!(allows[0].covers(&crate::rules::openapi::missing_security::RULE));
+        assert!(!allows[0].covers(&crate::rules::openapi::basic_auth::RULE));
+        assert_eq!(
+            config
+                .openapi_allows_for(Path::new("/repo/other/openapi.json"))
+                .count(),
+            0
+        );
+    }
+
+    #[test]
+    fn openapi_allow_mistakes_name_their_line_and_the_pointer_meant() {
+        let entry = |pointer: &str, rest: &str| {
+            format!(
+                "[openapi]\nallow = [\n  {{ file = \"a.json\", pointer = \"{pointer}\", {rest} }},\n]\n"
+            )
+        };
+        let rules = "rules = [\"openapi/missing-security\"], reason = \"public\"";
+        assert_eq!(
+            error(&entry("/paths/health/get", rules)),
+            "authlint.toml:3:32: `/paths/health/get` is not a usable JSON pointer: keys under \
+             `/paths` start with `/`, written `~1` in a pointer; did you mean `/paths/~1health/get`?"
+        );
+        assert!(error(&entry("paths/~1a", rules)).contains("did you mean `/paths/~1a`?"));
+        assert!(error(&entry("/a~b", rules)).contains("did you mean `/a~0b`?"));
+        assert!(
+            error(&entry(
+                "/a",
+                "rules = [\"openapi/missing-securty\"], reason = \"x\""
+            ))
+            .contains("did you mean `openapi/missing-security`?")
+        );
+        assert!(
+            error(&entry("/a", "rules = [\"openapi\"], reason = \" \""))
+                .contains("`reason` is empty")
+        );
+        assert!(
+            error(&entry("/a", "reason = \"x\""))
+                .starts_with("authlint.toml:3:3: an `[[openapi.allow]]` entry needs `rules`")
+        );
+        assert!(
+            error(&entry("/a", "rules = [\"openapi\"], reasn = \"x\""))
+                .contains("did you mean `reason`?")
+        );
+        assert!(error("[openapi]\nallow = \"/a\"\n").contains("must be a list of tables"));
     }
 
     #[test]

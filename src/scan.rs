@@ -343,6 +343,28 @@ fn collect(
     result
         .findings
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    // A file referenced by two contracts is checked from both.
+    let mut seen = std::collections::HashSet::new();
+    result.findings.retain(|f| {
+        seen.insert((
+            f.path.clone(),
+            f.line,
+            f.column,
+            f.rule.id,
+            f.message.clone(),
+        ))
+    });
+    let mut seen = std::collections::HashSet::new();
+    result.suppressed.retain(|s| {
+        let f = &s.finding;
+        seen.insert((
+            f.path.clone(),
+            f.line,
+            f.column,
+            f.rule.id,
+            f.message.clone(),
+        ))
+    });
     disambiguate_fingerprints(&mut result.findings);
     result
         .suppressed
@@ -469,11 +491,22 @@ fn scan_loaded(
     let ran = matches!(&analysed, Ok(analysis) if analysis.error.is_none());
     let mut samples = Vec::new();
     let mut surfaces = Vec::new();
+    let mut external = Vec::new();
+    let mut accepted = Vec::new();
     let (findings, error) = match analysed {
         Ok(analysis) => {
             samples = analysis.samples;
             surfaces = analysis.surfaces;
-            (analysis.findings, analysis.error.or(warning))
+            external = analysis.external;
+            accepted = analysis.suppressed;
+            let messages: Vec<String> = analysis
+                .error
+                .or(warning)
+                .into_iter()
+                .chain(analysis.notes)
+                .collect();
+            let error = (!messages.is_empty()).then(|| messages.join("; "));
+            (analysis.findings, error)
         }
         Err(panic) => {
             if language == Language::Rust {
@@ -490,7 +523,9 @@ fn scan_loaded(
             )
         }
     };
-    let applied = suppress::apply(&source, findings, context.enabled, ran);
+    let mut applied = suppress::apply(&source, findings, context.enabled, ran);
+    apply_external(&mut applied, external, context.enabled);
+    applied.suppressed.extend(accepted);
     FileOutcome {
         findings: applied.findings,
         suppressed: applied.suppressed,
@@ -500,6 +535,25 @@ fn scan_loaded(
         skipped: None,
         language: Some(language),
         bytes,
+    }
+}
+
+/// Applies the suppressions of referenced files to the findings made in
+/// them. The meta rules stay with each file's own scan, which judges its
+/// comments once however many documents reference it.
+fn apply_external(
+    applied: &mut suppress::Applied,
+    external: Vec<(SourceFile, Vec<Finding>)>,
+    enabled: &[&'static Rule],
+) {
+    if external.is_empty() {
+        return;
+    }
+    let checking = checking_rules(enabled);
+    for (other, findings) in external {
+        let more = suppress::apply(&other, findings, &checking, false);
+        applied.findings.extend(more.findings);
+        applied.suppressed.extend(more.suppressed);
     }
 }
 
@@ -556,6 +610,12 @@ fn decode(bytes: Vec<u8>) -> Result<(String, Option<String>), String> {
 struct Analysis {
     findings: Vec<Finding>,
     error: Option<String>,
+    /// Warnings about the file that do not make its analysis incomplete.
+    notes: Vec<String>,
+    /// Findings in files this one references (`OpenAPI` `$ref`s).
+    external: Vec<(SourceFile, Vec<Finding>)>,
+    /// Findings the configuration accepts, here or in referenced files.
+    suppressed: Vec<SuppressedFinding>,
     samples: Vec<Sample>,
     surfaces: Vec<Surface>,
 }
@@ -572,7 +632,14 @@ fn analyse(
     parse_only: bool,
     survey: bool,
 ) -> Analysis {
-    let (mut diagnostics, error, survey) = diagnose(source, rules, prefilter, parse_only, survey);
+    let Diagnosed {
+        mut diagnostics,
+        error,
+        survey,
+        notes,
+        allowed,
+        external,
+    } = diagnose(source, rules, prefilter, parse_only, survey);
     let config = &source.project().config;
     if !config.secret_allowlist.is_empty() {
         // An allowed value is no secret: neither reported nor masked.
@@ -602,12 +669,46 @@ fn analyse(
         .into_iter()
         .map(|d| Finding::from_diagnostic_masking(source, d, &secrets))
         .collect();
+    let mut suppressed = accepted(source, allowed);
+    let external = external
+        .into_iter()
+        .map(|other| {
+            let mut found = other.diagnostics;
+            rules::resolve_overlaps(&mut found);
+            let findings = found
+                .into_iter()
+                .map(|d| Finding::from_diagnostic_masking(&other.source, d, &[]))
+                .collect();
+            suppressed.extend(accepted(&other.source, other.allowed));
+            (other.source, findings)
+        })
+        .collect();
     Analysis {
         findings,
         error,
+        notes,
+        suppressed,
+        external,
         samples,
         surfaces: survey.surfaces.into_iter().collect(),
     }
+}
+
+/// Findings `[[openapi.allow]]` accepts, as suppressed findings whose
+/// "comment" is the finding's own line: the exception lives in the
+/// configuration, not next to the code.
+fn accepted(file: &SourceFile, allowed: Vec<(Diagnostic, String)>) -> Vec<SuppressedFinding> {
+    allowed
+        .into_iter()
+        .map(|(d, reason)| {
+            let finding = Finding::from_diagnostic_masking(file, d, &[]);
+            SuppressedFinding {
+                comment_line: finding.line,
+                finding,
+                reason,
+            }
+        })
+        .collect()
 }
 
 /// Whether a rule reads files of a language family: its own families, and
@@ -630,7 +731,7 @@ fn diagnose(
     prefilter: &Prefilter,
     parse_only: bool,
     surveying: bool,
-) -> (Vec<Diagnostic>, Option<String>, Survey) {
+) -> Diagnosed {
     let family = source.language.family();
     // Type declarations hold no statements, calls or values for a code
     // rule to judge (`lib.dom.d.ts` alone is megabytes of parsing for
@@ -651,6 +752,9 @@ fn diagnose(
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let mut error = None;
     let mut found = Survey::default();
+    let mut notes = Vec::new();
+    let mut external = Vec::new();
+    let mut allowed = Vec::new();
     let surveying = surveying && !parse_only;
     match family {
         LanguageFamily::Js
@@ -717,10 +821,12 @@ fn diagnose(
         {
             match openapi::parse(source) {
                 Ok(Some((root, version))) if !parse_only => {
+                    let bundle = openapi::external::load(source, &root);
                     let file = openapi::OpenApiFile {
                         source,
                         root: &root,
                         version,
+                        bundle: &bundle,
                     };
                     for rule in &rules {
                         if let Some(check) = rule.checks.openapi {
@@ -733,7 +839,12 @@ fn diagnose(
                                 detect(&file, &mut found);
                             }
                         }
+                        // Samples are shown from the root document only.
+                        found.exhibits.retain(|e| e.range.end <= source.text.len());
                     }
+                    notes.extend(bundle.warnings.iter().cloned());
+                    allowed = take_allowed(&file, &mut diagnostics, &mut notes);
+                    external = split_by_document(&mut diagnostics, &mut allowed, bundle);
                 }
                 // Other YAML or JSON, or parse-only.
                 Ok(_) => {}
@@ -755,7 +866,145 @@ fn diagnose(
             }
         }
     }
-    (diagnostics, error, found)
+    Diagnosed {
+        diagnostics,
+        error,
+        survey: found,
+        notes,
+        allowed,
+        external,
+    }
+}
+
+/// What [`diagnose`] found in a file.
+struct Diagnosed {
+    /// Diagnostics about the file itself.
+    diagnostics: Vec<Diagnostic>,
+    /// Why part of the analysis could not be done.
+    error: Option<String>,
+    survey: Survey,
+    /// Warnings that do not stop the analysis (a referenced file that
+    /// could not be read).
+    notes: Vec<String>,
+    /// Diagnostics the configuration accepts (`[[openapi.allow]]`), with
+    /// the reason it gives.
+    allowed: Vec<(Diagnostic, String)>,
+    /// Diagnostics in other files the file references, with their ranges
+    /// in those files.
+    external: Vec<ExternalDiagnostics>,
+}
+
+/// A diagnostic the configuration accepts, with the reason it gives.
+type Allowed = (Diagnostic, String);
+
+/// What a contract's rules found in one file it references.
+struct ExternalDiagnostics {
+    source: SourceFile,
+    diagnostics: Vec<Diagnostic>,
+    allowed: Vec<(Diagnostic, String)>,
+}
+
+/// Moves the diagnostics that `[[openapi.allow]]` entries accept out of
+/// `diagnostics`. An entry whose pointer names nothing in its document is
+/// a note: a renamed path would otherwise leave it silently useless.
+fn take_allowed(
+    file: &openapi::OpenApiFile<'_>,
+    diagnostics: &mut Vec<Diagnostic>,
+    notes: &mut Vec<String>,
+) -> Vec<(Diagnostic, String)> {
+    let config = &file.source.project().config;
+    if config.openapi_allow.is_empty() {
+        return Vec::new();
+    }
+    let documents = std::iter::once((file.source, file.root))
+        .chain(file.bundle.documents.iter().map(|d| (&d.source, &d.root)));
+    let mut spans = Vec::new();
+    for (source, root) in documents {
+        for allow in config.openapi_allows_for(&source.path) {
+            match openapi::pointer_entry(root, &allow.pointer) {
+                Some((span, _)) => spans.push((span, allow)),
+                None => notes.push(format!(
+                    "`[[openapi.allow]]` pointer `{}` names nothing in {}",
+                    allow.pointer, source.display_path
+                )),
+            }
+        }
+    }
+    let mut allowed = Vec::new();
+    let mut kept = Vec::new();
+    for diagnostic in diagnostics.drain(..) {
+        let covering = spans.iter().find(|(span, allow)| {
+            allow.covers(diagnostic.rule)
+                && span.start <= diagnostic.range.start
+                && diagnostic.range.end <= span.end
+        });
+        match covering {
+            Some((_, allow)) => {
+                let reason = format!(
+                    "{} (authlint.toml `[[openapi.allow]]` {})",
+                    allow.reason, allow.pointer
+                );
+                allowed.push((diagnostic, reason));
+            }
+            None => kept.push(diagnostic),
+        }
+    }
+    *diagnostics = kept;
+    allowed
+}
+
+/// Moves the diagnostics that fall in a referenced document out of
+/// `diagnostics` and `allowed`, back into that document's own offsets.
+fn split_by_document(
+    diagnostics: &mut Vec<Diagnostic>,
+    allowed: &mut Vec<(Diagnostic, String)>,
+    bundle: openapi::Bundle,
+) -> Vec<ExternalDiagnostics> {
+    if bundle.documents.is_empty() {
+        return Vec::new();
+    }
+    let mut external: Vec<ExternalDiagnostics> = Vec::new();
+    let mut slots: Vec<(Vec<Diagnostic>, Vec<Allowed>)> = bundle
+        .documents
+        .iter()
+        .map(|_| Default::default())
+        .collect();
+    let place = |diagnostic: &mut Diagnostic| {
+        let at = diagnostic.range.start;
+        let index = bundle
+            .documents
+            .iter()
+            .position(|d| d.span().contains(&at))?;
+        let base = bundle.documents[index].base;
+        diagnostic.range = diagnostic.range.start - base..diagnostic.range.end - base;
+        Some(index)
+    };
+    let mut own = Vec::new();
+    for mut diagnostic in diagnostics.drain(..) {
+        match place(&mut diagnostic) {
+            Some(index) => slots[index].0.push(diagnostic),
+            None => own.push(diagnostic),
+        }
+    }
+    *diagnostics = own;
+    let mut own = Vec::new();
+    for (mut diagnostic, reason) in allowed.drain(..) {
+        match place(&mut diagnostic) {
+            Some(index) => slots[index].1.push((diagnostic, reason)),
+            None => own.push((diagnostic, reason)),
+        }
+    }
+    *allowed = own;
+    for (document, (diagnostics, allowed)) in bundle.documents.into_iter().zip(slots) {
+        if !diagnostics.is_empty() || !allowed.is_empty() {
+            external.push(ExternalDiagnostics {
+                source: document.source,
+                diagnostics,
+                allowed,
+            });
+        }
+    }
+    external
 }
 
 /// A TypeScript declaration file: `.d.ts`, `.d.mts`, `.d.cts`.
@@ -782,7 +1031,11 @@ pub fn diagnose_text(
     let source = SourceFile::new(path, display_path.to_string(), text, language);
     let checking = checking_rules(rules);
     let prefilter = Prefilter::new(&checking, true);
-    let (mut diagnostics, error, _) = diagnose(&source, &checking, &prefilter, false, false);
+    let Diagnosed {
+        mut diagnostics,
+        error,
+        ..
+    } = diagnose(&source, &checking, &prefilter, false, false);
     if let Some(error) = error {
         return Err(error);
     }
@@ -798,7 +1051,26 @@ pub fn scan_text(
     rules: &[&'static Rule],
     use_prefilter: bool,
 ) -> Result<Vec<Finding>, String> {
-    let path = PathBuf::from(display_path);
+    scan_file_text(
+        Path::new(display_path),
+        display_path,
+        text,
+        rules,
+        use_prefilter,
+    )
+}
+
+/// Scans one in-memory file that also exists at `path`, so that the files
+/// it references (`OpenAPI` `$ref`s) are read beside it; their findings
+/// come back too, under paths shown beside `display_path`.
+pub fn scan_file_text(
+    path: &Path,
+    display_path: &str,
+    text: String,
+    rules: &[&'static Rule],
+    use_prefilter: bool,
+) -> Result<Vec<Finding>, String> {
+    let path = path.to_path_buf();
     let language = Language::of_path(&path);
     let source = SourceFile::new(path, display_path.to_string(), text, language);
     let checking = checking_rules(rules);
@@ -808,7 +1080,9 @@ pub fn scan_text(
         return Err(error);
     }
     let findings = analysis.findings;
-    let mut findings = suppress::apply(&source, findings, rules, true).findings;
+    let mut applied = suppress::apply(&source, findings, rules, true);
+    apply_external(&mut applied, analysis.external, rules);
+    let mut findings = applied.findings;
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     Ok(findings)
 }

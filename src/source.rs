@@ -198,6 +198,11 @@ impl SourceFile {
         &self.project
     }
 
+    /// The project, for another file read on this one's behalf.
+    pub fn shared_project(&self) -> Arc<Project> {
+        Arc::clone(&self.project)
+    }
+
     /// The line and column of a byte offset (clamped to the text).
     pub fn position(&self, offset: usize) -> Position {
         let offset = offset.min(self.text.len());

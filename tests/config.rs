@@ -377,3 +377,35 @@ fn a_session_idle_limit_reports_longer_lifetimes_and_library_defaults() {
         "eight hours, koa-session's and actix-session's one-day defaults and two hours exceed 15 minutes"
     );
 }
+
+#[test]
+fn an_openapi_allow_entry_silences_the_finding_its_pointer_names_only() {
+    let dir = TempDir::new().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    let contract = "{\n\"openapi\": \"3.1.0\",\n\"components\": {\"securitySchemes\": {\"b\": {\"type\": \"http\", \"scheme\": \"bearer\"}}},\n\
+        \"paths\": {\n\"/metrics\": {\"get\": {\"security\": []}},\n\"/orders\": {\"get\": {\"security\": []}}\n}\n}\n";
+    write(dir.path(), "api/openapi.json", contract);
+    write(
+        dir.path(),
+        "authlint.toml",
+        "[[openapi.allow]]\nfile = \"api/openapi.json\"\npointer = \"/paths/~1metrics/get\"\n\
+         rules = [\"openapi/missing-security\"]\nreason = \"scraped by Prometheus inside the cluster\"\n",
+    );
+    let output = authlint(dir.path())
+        .args(["scan", "--format", "json", "api"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let lines = |key: &str| -> Vec<u64> {
+        report[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["line"].as_u64().unwrap())
+            .collect()
+    };
+    assert_eq!(lines("findings"), vec![6], "`/orders` is still reported");
+    assert_eq!(lines("suppressed"), vec![5], "`/metrics` is accepted");
+    let reason = report["suppressed"][0]["reason"].as_str().unwrap();
+    assert!(reason.starts_with("scraped by Prometheus"), "{reason}");
+}

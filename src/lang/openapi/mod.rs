@@ -3,10 +3,12 @@
 //! effective security, security schemes, servers — with every place a byte
 //! range in the file.
 
+pub mod external;
 pub mod yaml;
 
 use std::ops::Range;
 
+pub use external::{Bundle, Document};
 pub use yaml::{Entry, Node, Value, YamlError};
 
 use crate::source::{SourceFile, TextFormat};
@@ -19,11 +21,13 @@ pub enum Version {
     Swagger2,
 }
 
-/// A parsed contract.
+/// A parsed contract, with the files its relative `$ref`s name. Nodes of
+/// those files have ranges past the end of `source` (see [`external`]).
 pub struct OpenApiFile<'a> {
     pub source: &'a SourceFile,
     pub root: &'a Node,
     pub version: Version,
+    pub bundle: &'a Bundle,
 }
 
 /// HTTP methods an OpenAPI path item can hold.
@@ -86,27 +90,63 @@ pub struct Scheme<'a> {
 }
 
 impl<'a> OpenApiFile<'a> {
-    /// Follows a local `$ref` (`#/components/...`) to the node it names.
-    /// References to other files are left as they are.
+    /// Follows a `$ref` to the node it names: within the document that
+    /// holds the reference (`#/components/...`) or in another file of the
+    /// bundle (`common.yaml#/components/...`). URL references, and files
+    /// that could not be read, are left as they are.
     pub fn resolve(&self, mut node: &'a Node) -> &'a Node {
         for _ in 0..MAX_REF_HOPS {
             let Some(reference) = node.get("$ref").and_then(Node::as_str) else {
                 return node;
             };
-            let Some(pointer) = reference.strip_prefix("#/") else {
+            if reference.is_empty() {
                 return node;
-            };
-            let mut target = self.root;
-            for part in pointer.split('/') {
-                let part = part.replace("~1", "/").replace("~0", "~");
-                match target.get(&part) {
-                    Some(next) => target = next,
+            }
+            let (file, fragment) = external::split_reference(reference);
+            let document = if file.is_empty() {
+                self.root_at(node.range.start)
+            } else {
+                let from = self.path_at(node.range.start);
+                match self.bundle.lookup(from, file) {
+                    Some(external::Target::Document(document)) => &document.root,
+                    Some(external::Target::Root) => self.root,
                     None => return node,
                 }
+            };
+            match pointer_entry(document, &external::percent_decode(fragment)) {
+                Some(found) => node = found.1,
+                None => return node,
             }
-            node = target;
         }
         node
+    }
+
+    /// The referenced document a shared offset falls in, if not the root.
+    pub fn document_at(&self, offset: usize) -> Option<&'a Document> {
+        self.bundle
+            .documents
+            .iter()
+            .find(|d| d.span().contains(&offset))
+    }
+
+    fn root_at(&self, offset: usize) -> &'a Node {
+        self.document_at(offset).map_or(self.root, |d| &d.root)
+    }
+
+    fn path_at(&self, offset: usize) -> &'a std::path::Path {
+        self.document_at(offset)
+            .map_or(&self.source.path, |d| &d.source.path)
+    }
+
+    /// The shown path and 1-based line of a shared offset.
+    pub fn location(&self, offset: usize) -> (&'a str, usize) {
+        match self.document_at(offset) {
+            Some(d) => (
+                &d.source.display_path,
+                d.source.position(offset - d.base).line,
+            ),
+            None => (&self.source.display_path, self.source.position(offset).line),
+        }
     }
 
     pub fn operations(&self) -> Vec<Operation<'a>> {
@@ -154,6 +194,7 @@ impl<'a> OpenApiFile<'a> {
             Version::Swagger2 => self.root.get("securityDefinitions"),
         };
         holder
+            .map(|h| self.resolve(h))
             .map(|h| {
                 h.entries()
                     .iter()
@@ -181,6 +222,30 @@ impl<'a> OpenApiFile<'a> {
                 .iter()
                 .any(|op| op.node.get("security").is_some_and(names))
     }
+}
+
+/// The node a JSON pointer (RFC 6901: `/paths/~1health/get`, `~1` for `/`
+/// and `~0` for `~`) names, with the range to report it by: from its key
+/// (or its first byte, for the root and sequence items) to its end. The
+/// empty pointer names the whole document.
+pub fn pointer_entry<'n>(root: &'n Node, pointer: &str) -> Option<(Range<usize>, &'n Node)> {
+    if pointer.is_empty() {
+        return Some((root.range.clone(), root));
+    }
+    let mut node = root;
+    let mut span = root.range.clone();
+    for part in pointer.strip_prefix('/')?.split('/') {
+        let part = part.replace("~1", "/").replace("~0", "~");
+        if let Some(entry) = node.entry(&part) {
+            span = entry.key_range.start..entry.value.range.end.max(entry.key_range.end);
+            node = &entry.value;
+        } else {
+            let index: usize = part.parse().ok()?;
+            node = node.items().get(index)?;
+            span = node.range.clone();
+        }
+    }
+    Some((span, node))
 }
 
 /// Parses a text that looks like OpenAPI; `Ok(None)` when it is YAML or

@@ -53,7 +53,9 @@ components:
 ```
 
 ## Known problems
-Schemes defined in other files are not followed.
+A scheme defined in another file through a relative `$ref` is followed and
+reported at its name in the document that lists it; schemes behind URL
+references (`https://...`) are never fetched.
 
 ## References
 - CWE-522: Insufficiently Protected Credentials

@@ -57,8 +57,14 @@ paths:
 ```
 
 ## Known problems
-References to other files (`$ref: ./paths/orders.yaml`) are not followed;
-operations defined there are not checked. Which paths count as public by
+Relative references to other files of the repository
+(`$ref: ./paths/orders.yaml`) are followed, and an operation defined in a
+referenced file is reported in that file, at its method key, so that the
+annotation lands on the line that declares it. URL references
+(`https://...`) are never fetched: operations behind them are not checked.
+References that leave the repository, files past the caps (64 files,
+4 MiB each, 16 MiB in all) and files that cannot be read are warnings on
+the root document. Which paths count as public by
 intent is decided by name; list any other public path in the configuration.
 
 ## References
