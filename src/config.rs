@@ -298,7 +298,7 @@ pub fn discover(paths: &[PathBuf], current_dir: &Path) -> Option<PathBuf> {
 }
 
 /// The deepest directory that holds every path.
-fn common_directory(paths: &[PathBuf], current_dir: &Path) -> PathBuf {
+pub(crate) fn common_directory(paths: &[PathBuf], current_dir: &Path) -> PathBuf {
     let directories: Vec<PathBuf> = paths
         .iter()
         .map(|p| {

@@ -16,6 +16,7 @@ pub mod lang;
 pub mod prefilter;
 pub mod project;
 pub mod report;
+pub mod routes;
 pub mod rules;
 pub mod scan;
 pub mod source;

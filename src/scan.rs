@@ -3,7 +3,7 @@
 //! resolve overlaps → findings. Results are sorted before they leave, so
 //! output never depends on scheduling.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
@@ -18,6 +18,7 @@ use crate::finding::{Diagnostic, Finding};
 use crate::lang::{js, openapi, rust};
 use crate::prefilter::Prefilter;
 use crate::project::Project;
+use crate::routes::{self, collect};
 use crate::rules::{self, Rule};
 use crate::source::{Language, LanguageFamily, SourceFile};
 use crate::suppress::{self, SuppressedFinding};
@@ -152,6 +153,27 @@ pub fn scan(options: &ScanOptions) -> anyhow::Result<ScanResult> {
     };
     let (mut candidates, walk_errors) = discover::collect_files(&options.paths, &walk_options);
     candidates.retain(|candidate| !options.config.is_excluded(&candidate.path));
+    let mut setup = setup;
+    if setup.needs_routes(options) {
+        let current = current_dir.clone().unwrap_or_default();
+        let root = collect::project_root(&options.paths, &current);
+        let covers_root = options
+            .paths
+            .iter()
+            .any(|p| root.starts_with(routes::index_key(p)));
+        // A scan of part of the project (pre-commit, named files) still
+        // resolves mounts and global guards from all of it.
+        let paths = if covers_root {
+            candidates
+                .iter()
+                .map(|c| c.path.clone())
+                .filter(|p| Language::from_path(p).is_some())
+                .collect()
+        } else {
+            collect::walk_project(&root, &options.config, &walk_options)
+        };
+        setup.index_routes(options, paths, &HashMap::new());
+    }
     let context = setup.context(options);
     let outcomes: Vec<(String, FileOutcome)> = setup.pool.install(|| {
         candidates
@@ -207,6 +229,33 @@ impl ScanSetup {
         })
     }
 
+    /// Whether an enabled rule reads the project's route model.
+    fn needs_routes(&self, options: &ScanOptions) -> bool {
+        !options.parse_only
+            && self
+                .rules
+                .iter()
+                .any(|rule| rule.family() == rules::ratelimit::FAMILY)
+    }
+
+    /// The project pass: the route model of every file in `paths`, in the
+    /// scan's thread pool, put in the project every file shares.
+    fn index_routes(
+        &mut self,
+        options: &ScanOptions,
+        paths: Vec<PathBuf>,
+        overrides: &HashMap<PathBuf, String>,
+    ) {
+        let files = collect::ProjectFiles {
+            paths,
+            overrides,
+            max_file_size: options.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
+        };
+        let facts = self.pool.install(|| collect::collect(&files));
+        let index = routes::RouteIndex::new(facts, &options.config.limiters);
+        self.project = Project::with_routes(options.config.clone(), index);
+    }
+
     fn context(&self, options: &ScanOptions) -> FileContext<'_> {
         FileContext {
             rules: &self.rules,
@@ -235,7 +284,28 @@ pub struct Blob {
 /// rules, suppressions and configuration.
 pub fn scan_blobs(blobs: Vec<Blob>, options: &ScanOptions) -> anyhow::Result<ScanResult> {
     let started = Instant::now();
-    let setup = ScanSetup::new(options)?;
+    let mut setup = ScanSetup::new(options)?;
+    if setup.needs_routes(options) {
+        let current = std::env::current_dir().unwrap_or_default();
+        let blob_paths: Vec<PathBuf> = blobs.iter().map(|b| b.path.clone()).collect();
+        let root = collect::project_root(&blob_paths, &current);
+        let walk_options = WalkOptions {
+            include_default_excluded: options.include_default_excluded,
+            threads: setup.threads,
+        };
+        let paths = collect::walk_project(&root, &options.config, &walk_options);
+        // The staged content is what gets committed: it replaces the work
+        // tree's version of the same file in the route model.
+        let overrides: HashMap<PathBuf, String> = blobs
+            .iter()
+            .filter(|b| Language::from_path(&b.path).is_some())
+            .filter_map(|b| {
+                let text = String::from_utf8(b.bytes.clone()).ok()?;
+                Some((routes::index_key(&b.path), text))
+            })
+            .collect();
+        setup.index_routes(options, paths, &overrides);
+    }
     let context = setup.context(options);
     let outcomes: Vec<(String, FileOutcome)> = setup.pool.install(|| {
         blobs

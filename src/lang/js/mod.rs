@@ -2,6 +2,8 @@
 //! and grammar, and the per-file semantic model rules query.
 
 mod model;
+mod nest;
+pub mod routes;
 mod sensitive;
 mod value;
 

@@ -1,0 +1,56 @@
+//! Brute-force protection of authentication routes: whether a limiter or a
+//! lockout stands in front of every login, token, reset or signup route,
+//! and whether its settings hold an attacker to a handful of guesses. Both
+//! rules read the project's route model ([`crate::routes`]), built before
+//! the per-file pass from every file of the project, so that a mount or a
+//! global guard in a file that is not being scanned still counts.
+
+pub mod auth_route_unthrottled;
+pub mod weak_limit;
+
+use std::path::Path;
+
+use crate::lang::js::JsFile;
+use crate::lang::rust::RustFile;
+use crate::routes::{FileRoutes, RouteIndex, index_key};
+use crate::source::SourceFile;
+
+pub const FAMILY: &str = "ratelimit";
+
+/// PCI DSS 8.3.4: lock out after at most 10 attempts; read as a rate, at
+/// most 10 attempts per minute per client.
+pub const MAX_ATTEMPTS_PER_MINUTE: f64 = 10.0;
+
+/// Runs `check` with the route index that covers a file: the project's,
+/// or, when the file is scanned on its own (no project pass), one built
+/// from the file alone.
+fn with_index(
+    source: &SourceFile,
+    local: impl FnOnce() -> FileRoutes,
+    check: impl FnOnce(&RouteIndex, &Path),
+) {
+    let key = index_key(&source.path);
+    let project = source.project();
+    if let Some(index) = &project.routes {
+        check(index, &key);
+    } else {
+        let index = RouteIndex::new(vec![local()], &project.config.limiters);
+        check(&index, &key);
+    }
+}
+
+pub(crate) fn with_js_index(file: &JsFile<'_>, check: impl FnOnce(&RouteIndex, &Path)) {
+    with_index(
+        file.source,
+        || crate::lang::js::routes::extract(file),
+        check,
+    );
+}
+
+pub(crate) fn with_rust_index(file: &RustFile<'_>, check: impl FnOnce(&RouteIndex, &Path)) {
+    with_index(
+        file.source,
+        || crate::lang::rust::routes::extract(file),
+        check,
+    );
+}
