@@ -96,7 +96,7 @@ fn read(path: &Path, max_file_size: u64) -> Option<String> {
 }
 
 /// One file's facts; a file whose parser gives up or panics holds none.
-fn extract(key: &Path, text: String) -> Option<FileRoutes> {
+pub fn extract(key: &Path, text: String) -> Option<FileRoutes> {
     let language = Language::from_path(key)?;
     if language != Language::Rust && discover::looks_minified(&text) {
         return None;

@@ -29,8 +29,10 @@ pub const ROUTE_TRIGGERS: &[&str] = &[
     "fastify",
     "koa",
     "@nestjs",
-    "limit",
-    "throttl",
+    "rate-limit",
+    "ratelimit",
+    "rate-limiter",
+    "throttler",
     "brute",
     "governor",
     ".post(",
@@ -44,7 +46,6 @@ pub const ROUTE_TRIGGERS: &[&str] = &[
     "actix",
     "#[post",
     "web::",
-    "service(",
 ];
 
 /// What one file contributes to the route model.
@@ -199,6 +200,11 @@ pub struct RouteIndex {
     files: Vec<FileRoutes>,
     by_path: HashMap<PathBuf, usize>,
     resolved: Vec<ResolvedRoute>,
+    /// Per file, the resolved routes registered in it.
+    routes_by_file: HashMap<usize, Vec<usize>>,
+    /// Per file, `(route, limiter)` of the resolved routes whose limiter
+    /// settings are written in it.
+    rates_by_file: HashMap<PathBuf, Vec<(usize, usize)>>,
 }
 
 impl RouteIndex {
@@ -223,9 +229,25 @@ impl RouteIndex {
         let mut index = Self {
             files,
             by_path,
-            resolved: Vec::new(),
+            ..Self::default()
         };
         index.resolved = resolve(&index, limiter_names);
+        for (position, route) in index.resolved.iter().enumerate() {
+            index
+                .routes_by_file
+                .entry(route.file)
+                .or_default()
+                .push(position);
+            for (limiter, found) in route.limiters.iter().enumerate() {
+                if let Some(rate) = &found.rate {
+                    index
+                        .rates_by_file
+                        .entry(rate.file.clone())
+                        .or_default()
+                        .push((position, limiter));
+                }
+            }
+        }
         index
     }
 
@@ -243,9 +265,24 @@ impl RouteIndex {
     }
 
     /// The reachable routes registered in a file.
-    pub fn routes_in<'a>(&'a self, path: &'a Path) -> impl Iterator<Item = &'a ResolvedRoute> {
-        let file = self.file_index(path);
-        self.resolved.iter().filter(move |r| Some(r.file) == file)
+    pub fn routes_in(&self, path: &Path) -> impl Iterator<Item = &ResolvedRoute> {
+        self.file_index(path)
+            .and_then(|file| self.routes_by_file.get(&file))
+            .into_iter()
+            .flatten()
+            .map(|position| &self.resolved[*position])
+    }
+
+    /// The routes and limiters whose settings are written in a file.
+    pub fn rates_in(&self, path: &Path) -> impl Iterator<Item = (&ResolvedRoute, &Limiter)> {
+        self.rates_by_file
+            .get(path)
+            .into_iter()
+            .flatten()
+            .map(|(route, limiter)| {
+                let route = &self.resolved[*route];
+                (route, &route.limiters[*limiter])
+            })
     }
 
     /// The file a module specifier written in `from` refers to: a relative

@@ -4,12 +4,10 @@
 use std::path::Path;
 
 use crate::finding::{Diagnostic, Severity};
-use crate::lang::js::JsFile;
-use crate::lang::rust::RustFile;
 use crate::routes::names::auth_route;
 use crate::routes::{ROUTE_TRIGGERS, RouteIndex};
 use crate::rules::{Checks, Rule};
-use crate::source::LanguageFamily;
+use crate::source::{LanguageFamily, SourceFile};
 
 pub static RULE: Rule = Rule {
     id: "ratelimit/auth-route-unthrottled",
@@ -23,8 +21,7 @@ pub static RULE: Rule = Rule {
     pci_dss: &["8.3.4"],
     triggers: ROUTE_TRIGGERS,
     checks: Checks {
-        js: Some(check_js),
-        rust: Some(check_rust),
+        text: Some(check),
         ..Checks::NONE
     },
 };
@@ -113,12 +110,8 @@ Next.js API routes, rocket, warp and poem are not yet.
 const FIX: &str =
     "add a limiter (e.g. 10 failed attempts per minute per IP and account) and an account lockout";
 
-fn check_js(file: &JsFile<'_>, out: &mut Vec<Diagnostic>) {
-    super::with_js_index(file, |index, path| report(index, path, out));
-}
-
-fn check_rust(file: &RustFile<'_>, out: &mut Vec<Diagnostic>) {
-    super::with_rust_index(file, |index, path| report(index, path, out));
+fn check(source: &SourceFile, out: &mut Vec<Diagnostic>) {
+    super::with_index(source, |index, path| report(index, path, out));
 }
 
 fn report(index: &RouteIndex, path: &Path, out: &mut Vec<Diagnostic>) {

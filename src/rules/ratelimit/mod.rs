@@ -10,9 +10,7 @@ pub mod weak_limit;
 
 use std::path::Path;
 
-use crate::lang::js::JsFile;
-use crate::lang::rust::RustFile;
-use crate::routes::{FileRoutes, RouteIndex, index_key};
+use crate::routes::{RouteIndex, collect, index_key};
 use crate::source::SourceFile;
 
 pub const FAMILY: &str = "ratelimit";
@@ -22,35 +20,17 @@ pub const FAMILY: &str = "ratelimit";
 pub const MAX_ATTEMPTS_PER_MINUTE: f64 = 10.0;
 
 /// Runs `check` with the route index that covers a file: the project's,
-/// or, when the file is scanned on its own (no project pass), one built
-/// from the file alone.
-fn with_index(
-    source: &SourceFile,
-    local: impl FnOnce() -> FileRoutes,
-    check: impl FnOnce(&RouteIndex, &Path),
-) {
+/// or, when the file is analysed on its own (no project pass), one built
+/// from the file alone. The rules read the index, not the file's syntax,
+/// so in a scan a file is parsed for them once, by the project pass.
+fn with_index(source: &SourceFile, check: impl FnOnce(&RouteIndex, &Path)) {
     let key = index_key(&source.path);
     let project = source.project();
     if let Some(index) = &project.routes {
         check(index, &key);
     } else {
-        let index = RouteIndex::new(vec![local()], &project.config.limiters);
+        let facts = collect::extract(&key, source.text.clone());
+        let index = RouteIndex::new(facts.into_iter().collect(), &project.config.limiters);
         check(&index, &key);
     }
-}
-
-pub(crate) fn with_js_index(file: &JsFile<'_>, check: impl FnOnce(&RouteIndex, &Path)) {
-    with_index(
-        file.source,
-        || crate::lang::js::routes::extract(file),
-        check,
-    );
-}
-
-pub(crate) fn with_rust_index(file: &RustFile<'_>, check: impl FnOnce(&RouteIndex, &Path)) {
-    with_index(
-        file.source,
-        || crate::lang::rust::routes::extract(file),
-        check,
-    );
 }

@@ -5,12 +5,10 @@ use std::path::Path;
 
 use super::MAX_ATTEMPTS_PER_MINUTE;
 use crate::finding::{Diagnostic, Severity};
-use crate::lang::js::JsFile;
-use crate::lang::rust::RustFile;
 use crate::routes::names::auth_route;
 use crate::routes::{ROUTE_TRIGGERS, RouteIndex, count_text};
 use crate::rules::{Checks, Rule};
-use crate::source::LanguageFamily;
+use crate::source::{LanguageFamily, SourceFile};
 
 pub static RULE: Rule = Rule {
     id: "ratelimit/weak-limit",
@@ -24,8 +22,7 @@ pub static RULE: Rule = Rule {
     pci_dss: &["8.3.4"],
     triggers: ROUTE_TRIGGERS,
     checks: Checks {
-        js: Some(check_js),
-        rust: Some(check_rust),
+        text: Some(check),
         ..Checks::NONE
     },
 };
@@ -82,47 +79,38 @@ authentication route alone.
 const FIX: &str =
     "at most 10 attempts per window; lock the account for at least 30 minutes after 10 failures";
 
-fn check_js(file: &JsFile<'_>, out: &mut Vec<Diagnostic>) {
-    super::with_js_index(file, |index, path| report(index, path, out));
-}
-
-fn check_rust(file: &RustFile<'_>, out: &mut Vec<Diagnostic>) {
-    super::with_rust_index(file, |index, path| report(index, path, out));
+fn check(source: &SourceFile, out: &mut Vec<Diagnostic>) {
+    super::with_index(source, |index, path| report(index, path, out));
 }
 
 /// Every limiter defined in this file that covers an authentication route
 /// anywhere in the project, reported once.
 fn report(index: &RouteIndex, path: &Path, out: &mut Vec<Diagnostic>) {
     let mut reported = Vec::new();
-    for route in index.resolved() {
-        if auth_route(&route.method, &route.full_path, route.handler.as_deref()).is_none() {
+    for (route, limiter) in index.rates_in(path) {
+        let Some(rate) = &limiter.rate else {
+            continue;
+        };
+        if rate.per_minute() <= MAX_ATTEMPTS_PER_MINUTE
+            || reported.contains(&rate.range.start)
+            || auth_route(&route.method, &route.full_path, route.handler.as_deref()).is_none()
+        {
             continue;
         }
-        for limiter in &route.limiters {
-            let Some(rate) = &limiter.rate else {
-                continue;
-            };
-            if rate.file != path
-                || rate.per_minute() <= MAX_ATTEMPTS_PER_MINUTE
-                || reported.contains(&rate.range.start)
-            {
-                continue;
-            }
-            reported.push(rate.range.start);
-            let per_minute = if (rate.window_ms - 60_000.0).abs() < f64::EPSILON {
-                String::new()
-            } else {
-                format!(" ({} per minute)", count_text(rate.per_minute().round()))
-            };
-            out.push(Diagnostic::new(
-                &RULE,
-                rate.range.clone(),
-                format!(
-                    "`{}` allows {}{per_minute} on authentication route `{} {}`, more than 10 attempts per minute",
-                    limiter.label, rate.described, route.method, route.full_path
-                ),
-                FIX,
-            ));
-        }
+        reported.push(rate.range.start);
+        let per_minute = if (rate.window_ms - 60_000.0).abs() < f64::EPSILON {
+            String::new()
+        } else {
+            format!(" ({} per minute)", count_text(rate.per_minute().round()))
+        };
+        out.push(Diagnostic::new(
+            &RULE,
+            rate.range.clone(),
+            format!(
+                "`{}` allows {}{per_minute} on authentication route `{} {}`, more than 10 attempts per minute",
+                limiter.label, rate.described, route.method, route.full_path
+            ),
+            FIX,
+        ));
     }
 }
