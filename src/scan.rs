@@ -163,16 +163,18 @@ pub fn scan(options: &ScanOptions) -> anyhow::Result<ScanResult> {
             .any(|p| root.starts_with(routes::index_key(p)));
         // A scan of part of the project (pre-commit, named files) still
         // resolves mounts and global guards from all of it.
-        let paths = if covers_root {
-            candidates
-                .iter()
-                .map(|c| c.path.clone())
-                .filter(|p| Language::from_path(p).is_some())
-                .collect()
+        let scanned: Vec<PathBuf> = candidates
+            .iter()
+            .map(|c| c.path.clone())
+            .filter(|p| Language::from_path(p).is_some())
+            .collect();
+        if covers_root {
+            setup.index_routes(options, scanned, None, &HashMap::new());
         } else {
-            collect::walk_project(&root, &options.config, &walk_options)
-        };
-        setup.index_routes(options, paths, &HashMap::new());
+            let paths = collect::walk_project(&root, &options.config, &walk_options);
+            let scanned: Vec<PathBuf> = scanned.iter().map(|p| routes::index_key(p)).collect();
+            setup.index_routes(options, paths, Some(&scanned), &HashMap::new());
+        }
     }
     let context = setup.context(options);
     let outcomes: Vec<(String, FileOutcome)> = setup.pool.install(|| {
@@ -238,12 +240,14 @@ impl ScanSetup {
                 .any(|rule| rule.family() == rules::ratelimit::FAMILY)
     }
 
-    /// The project pass: the route model of every file in `paths`, in the
-    /// scan's thread pool, put in the project every file shares.
+    /// The project pass: the route model of the files in `paths` (of those
+    /// that matter to `scanned`, when only part of the project is scanned),
+    /// in the scan's thread pool, put in the project every file shares.
     fn index_routes(
         &mut self,
         options: &ScanOptions,
         paths: Vec<PathBuf>,
+        scanned: Option<&[PathBuf]>,
         overrides: &HashMap<PathBuf, String>,
     ) {
         let files = collect::ProjectFiles {
@@ -251,7 +255,10 @@ impl ScanSetup {
             overrides,
             max_file_size: options.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
         };
-        let facts = self.pool.install(|| collect::collect(&files));
+        let facts = self.pool.install(|| match scanned {
+            Some(scanned) => collect::collect_for(&files, scanned),
+            None => collect::collect(&files),
+        });
         let index = routes::RouteIndex::new(facts, &options.config.limiters);
         self.project = Project::with_routes(options.config.clone(), index);
     }
@@ -304,7 +311,8 @@ pub fn scan_blobs(blobs: Vec<Blob>, options: &ScanOptions) -> anyhow::Result<Sca
                 Some((routes::index_key(&b.path), text))
             })
             .collect();
-        setup.index_routes(options, paths, &overrides);
+        let scanned: Vec<PathBuf> = overrides.keys().cloned().collect();
+        setup.index_routes(options, paths, Some(&scanned), &overrides);
     }
     let context = setup.context(options);
     let outcomes: Vec<(String, FileOutcome)> = setup.pool.install(|| {

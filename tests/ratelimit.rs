@@ -171,3 +171,47 @@ fn a_staged_scan_sees_mounts_in_unstaged_files() {
         .unwrap();
     assert_eq!(findings(&output), []);
 }
+
+/// A scan of one file follows mounts over several files: `app.js` mounts
+/// `api/index.js` (imported as `./api`), which mounts the scanned router,
+/// and the limiter sits on the first mount.
+#[test]
+fn a_scan_of_one_file_follows_mounts_over_several_files() {
+    let dir = TempDir::new().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    write(
+        dir.path(),
+        "app.js",
+        "const express = require('express');\n\
+         const rateLimit = require('express-rate-limit');\n\
+         const api = require('./api');\n\
+         const app = express();\n\
+         app.use('/v1', rateLimit({ windowMs: 60000, limit: 5 }), api);\n\
+         app.use('/v2', api);\n",
+    );
+    write(
+        dir.path(),
+        "api/index.js",
+        "const { Router } = require('express');\n\
+         const { sessions } = require('./sessions');\n\
+         const api = Router();\n\
+         api.use('/sessions', sessions);\n\
+         module.exports = api;\n",
+    );
+    write(
+        dir.path(),
+        "api/sessions.js",
+        "const express = require('express');\n\
+         const sessions = express.Router();\n\
+         sessions.post('/', (req, res) => res.json({}));\n\
+         module.exports = { sessions };\n",
+    );
+    let output = authlint(dir.path())
+        .args(["scan", "api/sessions.js", "--format", "json"])
+        .output()
+        .unwrap();
+    let found = findings(&output);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "api/sessions.js");
+    assert!(found[0].2.contains("`POST /v2/sessions`"), "{found:?}");
+}

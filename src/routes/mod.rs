@@ -288,28 +288,81 @@ impl RouteIndex {
     /// The file a module specifier written in `from` refers to: a relative
     /// path, with the extensions and `index` files Node and bundlers try.
     pub fn resolve_module(&self, from: usize, module: &str) -> Option<usize> {
-        if !(module.starts_with("./") || module.starts_with("../")) {
-            return None;
-        }
-        let base = self.files[from].path.parent()?.join(module);
-        let base = normalise(&base);
-        let stem = base.to_string_lossy().into_owned();
-        // `./auth.js` written for a TypeScript file compiled to JavaScript.
-        let stripped = ["js", "mjs", "cjs", "jsx"]
-            .iter()
-            .find_map(|e| stem.strip_suffix(&format!(".{e}")))
-            .map(str::to_string);
-        let mut candidates = vec![base.clone()];
-        for stem in std::iter::once(stem.clone()).chain(stripped) {
-            for extension in ["js", "ts", "mjs", "cjs", "jsx", "tsx", "mts", "cts"] {
-                candidates.push(PathBuf::from(format!("{stem}.{extension}")));
-                candidates.push(PathBuf::from(format!("{stem}/index.{extension}")));
+        resolve_relative(&self.files[from].path, module, |candidate| {
+            self.file_index(candidate)
+        })
+    }
+}
+
+/// The file a relative module specifier written in the file `from` names,
+/// as `find` knows files: the path itself, then with the extensions and
+/// `index` files Node and bundlers try.
+pub fn resolve_relative<T>(
+    from: &Path,
+    module: &str,
+    find: impl Fn(&Path) -> Option<T>,
+) -> Option<T> {
+    if !(module.starts_with("./") || module.starts_with("../")) {
+        return None;
+    }
+    let base = normalise(&from.parent()?.join(module));
+    let stem = base.to_string_lossy().into_owned();
+    // `./auth.js` written for a TypeScript file compiled to JavaScript.
+    let stripped = ["js", "mjs", "cjs", "jsx"]
+        .iter()
+        .find_map(|e| stem.strip_suffix(&format!(".{e}")))
+        .map(str::to_string);
+    if let Some(found) = find(&base) {
+        return Some(found);
+    }
+    for stem in std::iter::once(stem.clone()).chain(stripped) {
+        for extension in ["js", "ts", "mjs", "cjs", "jsx", "tsx", "mts", "cts"] {
+            for candidate in [
+                format!("{stem}.{extension}"),
+                format!("{stem}/index.{extension}"),
+            ] {
+                if let Some(found) = find(Path::new(&candidate)) {
+                    return Some(found);
+                }
             }
         }
-        candidates
-            .iter()
-            .find_map(|candidate| self.file_index(candidate))
     }
+    None
+}
+
+/// The relative module specifiers a file's facts refer to.
+pub fn relative_imports(facts: &FileRoutes) -> Vec<&str> {
+    fn middleware<'a>(chain: &'a [Middleware], found: &mut Vec<&'a str>) {
+        for m in chain {
+            if let MiddlewareKind::Import { module, .. } = &m.kind {
+                found.push(module.as_str());
+            }
+        }
+    }
+    let mut found = Vec::new();
+    for router in &facts.routers {
+        for item in &router.items {
+            match item {
+                Item::Use {
+                    middleware: chain, ..
+                } => middleware(chain, &mut found),
+                Item::Route(route) => middleware(&route.middleware, &mut found),
+                Item::Mount {
+                    middleware: chain,
+                    child,
+                    fallback,
+                    ..
+                } => {
+                    middleware(chain, &mut found);
+                    middleware(fallback.as_slice(), &mut found);
+                    if let RouterRef::Import { module, .. } = child {
+                        found.push(module.as_str());
+                    }
+                }
+            }
+        }
+    }
+    found
 }
 
 /// An absolute path with `.` and `..` removed, without touching the file
