@@ -179,8 +179,11 @@ pub struct Rate {
     pub window_ms: f64,
     pub file: PathBuf,
     pub range: Range<usize>,
-    /// The settings as the message states them: `max: 100 per 1 minute`.
+    /// The settings as the message states them: `100 per minute`.
     pub described: String,
+    /// A lockout's threshold (`attempts` failures, whatever the time)
+    /// rather than a rate.
+    pub lockout: bool,
 }
 
 impl Rate {
@@ -511,6 +514,7 @@ mod tests {
             file: PathBuf::new(),
             range: 0..0,
             described: String::new(),
+            lockout: false,
         };
         assert!((rate.per_minute() - 100.0 / 15.0).abs() < 1e-9);
     }

@@ -6,7 +6,7 @@
 
 use tree_sitter::Node;
 
-use super::routes::{counts_failures, label_of};
+use super::routes::{label_of, lockout};
 use super::{JsFile, Property, Value, call_arguments, unwrap_expression};
 use crate::routes::names::says_limit;
 use crate::routes::{
@@ -237,6 +237,7 @@ fn rate(file: &JsFile<'_>, at: Node<'_>, limit: f64, ttl_ms: f64) -> Rate {
         file: crate::routes::index_key(&file.source.path),
         range: at.start_byte()..at.end_byte(),
         described: format!("{} per {}", count_text(limit), duration_text(ttl_ms)),
+        lockout: false,
     }
 }
 
@@ -290,13 +291,21 @@ fn controller(file: &JsFile<'_>, class: Node<'_>, facts: &mut FileRoutes) {
             .child_by_field_name("name")
             .map(|n| file.text(n).to_string());
         let skips = own.skip.or(class_throttling.skip).unwrap_or(false);
+        let counter = lockout(file, method);
+        let mut middleware = own.guards;
+        if let Some(counter) = &counter {
+            middleware.push(Middleware {
+                label: counter.label.clone(),
+                kind: MiddlewareKind::Limiter(counter.clone()),
+            });
+        }
         router.items.push(Item::Route(Route {
             method: verb,
             path,
             handler,
-            middleware: own.guards,
+            middleware,
             range: method.start_byte()..method_end(method),
-            lockout: counts_failures(file, method),
+            lockout: counter.is_some(),
             skips_throttle: skips,
             throttle: own.rate.or_else(|| class_throttling.rate.clone()),
         }));

@@ -358,9 +358,16 @@ impl<'t> Extractor<'_, 't> {
             self.fastify_route_options(options, &mut middleware);
         }
         let handler_name = self.handler_name(*handler);
-        let lockout = self
+        let counter = self
             .function_of(*handler, 0)
-            .is_some_and(|f| counts_failures(self.file, f));
+            .and_then(|f| lockout(self.file, f));
+        let lockout = counter.is_some();
+        if let Some(counter) = counter {
+            middleware.push(Middleware {
+                label: counter.label.clone(),
+                kind: MiddlewareKind::Limiter(counter),
+            });
+        }
         let method = if method == "del" {
             "DELETE".to_string()
         } else {
@@ -460,9 +467,14 @@ impl<'t> Extractor<'_, 't> {
         }
         if let Some((object, method)) = member_call(self.file, argument)
             && matches!(method, "routes" | "middleware")
-            && let Some(router) = self.router_of(object, 0)
         {
-            return Some(RouterRef::Local(router));
+            // Koa: `app.use(router.routes())`, the router local or imported.
+            if let Some(router) = self.router_of(object, 0) {
+                return Some(RouterRef::Local(router));
+            }
+            return self
+                .relative_import(object)
+                .map(|(module, name)| RouterRef::Import { module, name });
         }
         self.relative_import(argument)
             .map(|(module, name)| RouterRef::Import { module, name })
@@ -674,13 +686,19 @@ impl<'t> Extractor<'_, 't> {
         if let Some((module, name)) = self.relative_import(node) {
             return MiddlewareKind::Import { module, name };
         }
-        if let Some(function) = self.function_of(node, 0)
-            && (counts_failures(self.file, function) || consumes_limiter(self.file, function))
-        {
-            return MiddlewareKind::Limiter(Limiter {
-                label: label.to_string(),
-                rate: None,
-            });
+        if let Some(function) = self.function_of(node, 0) {
+            if let Some(counter) = lockout(self.file, function) {
+                return MiddlewareKind::Limiter(Limiter {
+                    label: label.to_string(),
+                    rate: counter.rate,
+                });
+            }
+            if consumes_limiter(self.file, function) {
+                return MiddlewareKind::Limiter(Limiter {
+                    label: label.to_string(),
+                    rate: None,
+                });
+            }
         }
         match node.kind() {
             "identifier" | "shorthand_property_identifier" => {
@@ -752,6 +770,7 @@ impl<'t> Extractor<'_, 't> {
             file: self.facts.path.clone(),
             range: node.start_byte()..node.end_byte(),
             described,
+            lockout: false,
         }
     }
 
@@ -1066,11 +1085,13 @@ pub(super) fn label_of(file: &JsFile<'_>, node: Node<'_>) -> String {
     }
 }
 
-/// Whether a function counts failed attempts itself: it increments
-/// something named for attempts or failures and compares such a count.
-pub(super) fn counts_failures(file: &JsFile<'_>, function: Node<'_>) -> bool {
+/// A lockout a function implements, as a limiter: it increments something
+/// named for attempts or failures and compares such a count. `None` when it
+/// counts no failures; its rate is the number of failures it allows, when compared
+/// with a literal or constant (`failedAttempts >= MAX_FAILED_ATTEMPTS`).
+pub(super) fn lockout(file: &JsFile<'_>, function: Node<'_>) -> Option<Limiter> {
     let mut increments = false;
-    let mut compares = false;
+    let mut threshold: Option<Option<(f64, Node<'_>)>> = None;
     let mut cursor = function.walk();
     let mut stack = vec![function];
     while let Some(node) = stack.pop() {
@@ -1081,7 +1102,7 @@ pub(super) fn counts_failures(file: &JsFile<'_>, function: Node<'_>) -> bool {
                 increments = true;
             }
             "pair" => {
-                // `{ $inc: { failedLoginAttempts: 1 } }`, `incr('login:fail:..')`
+                // `{ $inc: { failedLoginAttempts: 1 } }`
                 if let Some(key) = node.child_by_field_name("key")
                     && names_attempts(file.text(key))
                     && node
@@ -1094,6 +1115,7 @@ pub(super) fn counts_failures(file: &JsFile<'_>, function: Node<'_>) -> bool {
                 }
             }
             "call_expression" => {
+                // `redis.incr('login:failed:' + ip)`
                 if let Some((_, method)) = member_call(file, node)
                     && matches!(method, "incr" | "incrby" | "increment" | "hincrby")
                     && call_arguments(node)
@@ -1108,14 +1130,49 @@ pub(super) fn counts_failures(file: &JsFile<'_>, function: Node<'_>) -> bool {
                     .child_by_field_name("operator")
                     .map_or("", |o| o.kind());
                 if matches!(operator, ">" | ">=" | "<" | "<=") && names_attempts(file.text(node)) {
-                    compares = true;
+                    let allowed = failures_allowed(file, node, operator);
+                    if threshold.is_none() || allowed.is_some() {
+                        threshold = Some(allowed);
+                    }
                 }
             }
             _ => {}
         }
         stack.extend(node.named_children(&mut cursor));
     }
-    increments && compares
+    if !increments {
+        return None;
+    }
+    let threshold = threshold?;
+    let rate = threshold.map(|(allowed, at)| Rate {
+        attempts: allowed,
+        window_ms: 60_000.0,
+        file: index_key(&file.source.path),
+        range: at.start_byte()..at.end_byte(),
+        described: format!("{} failed attempts before locking", count_text(allowed)),
+        lockout: true,
+    });
+    Some(Limiter {
+        label: "lockout counter".to_string(),
+        rate,
+    })
+}
+
+/// How many failures a comparison lets through: `count >= 5` locks at the
+/// fifth (5), `count > 5` at the sixth (6), `5 <= count` likewise.
+fn failures_allowed<'t>(
+    file: &JsFile<'t>,
+    comparison: Node<'t>,
+    operator: &str,
+) -> Option<(f64, Node<'t>)> {
+    let left = comparison.child_by_field_name("left")?;
+    let right = comparison.child_by_field_name("right")?;
+    let (limit, strict) = if names_attempts(file.text(left)) {
+        (file.model.value(right).as_number()?, operator == ">")
+    } else {
+        (file.model.value(left).as_number()?, operator == "<")
+    };
+    Some((if strict { limit + 1.0 } else { limit }, comparison))
 }
 
 fn names_attempts(text: &str) -> bool {

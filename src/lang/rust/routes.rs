@@ -535,6 +535,7 @@ impl<'f> Extractor<'f> {
                     crate::routes::count_text(count),
                     crate::routes::duration_text(window_ms)
                 ),
+                lockout: false,
             });
         }
         if !settings.governor {
@@ -553,6 +554,7 @@ impl<'f> Extractor<'f> {
                 "one request every {}",
                 crate::routes::duration_text(interval_ms)
             ),
+            lockout: false,
         })
     }
 }

@@ -42,7 +42,9 @@ minute) globally and in a route's `config.rateLimit`, `@nestjs/throttler`
 `@Throttle({ default: { limit, ttl } })` and `ThrottlerModule.forRoot`
 (`ttl` in milliseconds, or seconds in the version 4 object form), axum and
 actix `GovernorConfigBuilder` `per_second`/`per_millisecond` (one request
-per interval) and tower's `RateLimitLayer::new(n, duration)`.
+per interval) and tower's `RateLimitLayer::new(n, duration)`. A handler that
+locks accounts itself is flagged when its failure counter is compared with
+a literal or constant above 10 (`if (user.failedAttempts > 50)`).
 
 ## Why is this bad
 A limit of 100 attempts per minute is 144,000 guesses a day per address:
@@ -66,7 +68,7 @@ app.post('/login', loginLimiter, login);
 Settings computed at run time, read from configuration or the environment,
 or given as functions are not known and not reported. Limits are compared
 per client as configured; a key generator that limits per account rather
-than per address is not recognised, nor is a lockout's threshold. A limiter
+than per address is not recognised. How long a lockout lasts is not read. A limiter
 used for both authentication and other routes is judged by the
 authentication route alone.
 
@@ -98,19 +100,22 @@ fn report(index: &RouteIndex, path: &Path, out: &mut Vec<Diagnostic>) {
             continue;
         }
         reported.push(rate.range.start);
-        let per_minute = if (rate.window_ms - 60_000.0).abs() < f64::EPSILON {
-            String::new()
+        let message = if rate.lockout {
+            format!(
+                "the lockout on authentication route `{} {}` allows {}; at most 10",
+                route.method, route.full_path, rate.described
+            )
         } else {
-            format!(" ({} per minute)", count_text(rate.per_minute().round()))
-        };
-        out.push(Diagnostic::new(
-            &RULE,
-            rate.range.clone(),
+            let per_minute = if (rate.window_ms - 60_000.0).abs() < f64::EPSILON {
+                String::new()
+            } else {
+                format!(" ({} per minute)", count_text(rate.per_minute().round()))
+            };
             format!(
                 "`{}` allows {}{per_minute} on authentication route `{} {}`, more than 10 attempts per minute",
                 limiter.label, rate.described, route.method, route.full_path
-            ),
-            FIX,
-        ));
+            )
+        };
+        out.push(Diagnostic::new(&RULE, rate.range.clone(), message, FIX));
     }
 }
