@@ -66,10 +66,22 @@ fn submits(method: &str) -> bool {
 }
 
 /// Why a route counts as an authentication route, if it does: the path
-/// segment or handler name that says so.
-pub fn auth_route(method: &str, path: &str, handler: Option<&str>) -> Option<String> {
+/// segment or handler name that says so. `configured` adds segments
+/// (`unlock`) and path prefixes (`/api/pin`) from `[rate-limit] auth-paths`.
+pub fn auth_route(
+    method: &str,
+    path: &str,
+    handler: Option<&str>,
+    configured: &[String],
+) -> Option<String> {
     if !submits(method) {
         return None;
+    }
+    if let Some(prefix) = configured
+        .iter()
+        .find(|c| c.starts_with('/') && super::prefix_covers(c, path))
+    {
+        return Some(format!("configured path `{prefix}`"));
     }
     let segments: Vec<String> = path
         .split('/')
@@ -99,6 +111,7 @@ pub fn auth_route(method: &str, path: &str, handler: Option<&str>) -> Option<Str
         let parts: Vec<&str> = segment.split(['-', '_', '.']).collect();
         if AUTH_SEGMENTS.contains(&segment.as_str())
             || parts.iter().any(|p| AUTH_SEGMENTS.contains(p))
+            || configured.iter().any(|c| c.eq_ignore_ascii_case(segment))
         {
             return Some(format!("path segment `{segment}`"));
         }
@@ -164,16 +177,25 @@ mod tests {
 
     #[test]
     fn auth_routes_by_segment_and_handler() {
-        assert!(auth_route("POST", "/auth/login", None).is_some());
-        assert!(auth_route("POST", "/api/v1/forgot-password", None).is_some());
-        assert!(auth_route("POST", "/oauth/token", None).is_some());
-        assert!(auth_route("POST", "/users/:id/verify-email", None).is_some());
-        assert!(auth_route("POST", "/x", Some("handleSignIn")).is_some());
-        assert!(auth_route("POST", "/", Some("resetPassword")).is_some());
-        assert!(auth_route("GET", "/login", None).is_none());
-        assert!(auth_route("POST", "/auth/logout", None).is_none());
-        assert!(auth_route("POST", "/articles", Some("create")).is_none());
-        assert!(auth_route("POST", "/authors", None).is_none());
+        assert!(auth_route("POST", "/auth/login", None, &[]).is_some());
+        assert!(auth_route("POST", "/api/v1/forgot-password", None, &[]).is_some());
+        assert!(auth_route("POST", "/oauth/token", None, &[]).is_some());
+        assert!(auth_route("POST", "/users/:id/verify-email", None, &[]).is_some());
+        assert!(auth_route("POST", "/x", Some("handleSignIn"), &[]).is_some());
+        assert!(auth_route("POST", "/", Some("resetPassword"), &[]).is_some());
+        assert!(auth_route("GET", "/login", None, &[]).is_none());
+        assert!(auth_route("POST", "/auth/logout", None, &[]).is_none());
+        assert!(auth_route("POST", "/articles", Some("create"), &[]).is_none());
+        assert!(auth_route("POST", "/authors", None, &[]).is_none());
+    }
+
+    #[test]
+    fn configured_auth_paths() {
+        let configured = ["unlock".to_string(), "/api/pin".to_string()];
+        assert!(auth_route("POST", "/doors/unlock", None, &configured).is_some());
+        assert!(auth_route("POST", "/api/pin/check", None, &configured).is_some());
+        assert!(auth_route("POST", "/api/pins", None, &configured).is_none());
+        assert!(auth_route("POST", "/doors/unlock", None, &[]).is_none());
     }
 
     #[test]

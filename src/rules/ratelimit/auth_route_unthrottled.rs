@@ -35,7 +35,8 @@ covers. A route is an authentication route when it submits (`POST`, `PUT`,
 `PATCH`, any method) and a path segment or its handler's name is about
 logging in, sessions, tokens, `auth`, password reset or change, signup,
 one-time codes or verification (`/login`, `/oauth/token`,
-`/forgot-password`, `verifyOtp`).
+`/forgot-password`, `verifyOtp`), or when it falls under a segment or path
+prefix listed under `[rate-limit] auth-paths` in `authlint.toml`.
 
 A route counts as limited when its chain holds a limiter: one from a known
 package (`express-rate-limit`, `express-slow-down`, `express-brute`,
@@ -111,17 +112,22 @@ const FIX: &str =
     "add a limiter (e.g. 10 failed attempts per minute per IP and account) and an account lockout";
 
 fn check(source: &SourceFile, out: &mut Vec<Diagnostic>) {
-    super::with_index(source, |index, path| report(index, path, out));
+    let configured = &source.project().config.auth_paths;
+    super::with_index(source, |index, path| report(index, path, configured, out));
 }
 
-fn report(index: &RouteIndex, path: &Path, out: &mut Vec<Diagnostic>) {
+fn report(index: &RouteIndex, path: &Path, configured: &[String], out: &mut Vec<Diagnostic>) {
     let mut reported = Vec::new();
     for route in index.routes_in(path) {
         if route.is_limited() || reported.contains(&route.range.start) {
             continue;
         }
-        let Some(why) = auth_route(&route.method, &route.full_path, route.handler.as_deref())
-        else {
+        let Some(why) = auth_route(
+            &route.method,
+            &route.full_path,
+            route.handler.as_deref(),
+            configured,
+        ) else {
             continue;
         };
         reported.push(route.range.start);

@@ -82,12 +82,13 @@ const FIX: &str =
     "at most 10 attempts per window; lock the account for at least 30 minutes after 10 failures";
 
 fn check(source: &SourceFile, out: &mut Vec<Diagnostic>) {
-    super::with_index(source, |index, path| report(index, path, out));
+    let configured = &source.project().config.auth_paths;
+    super::with_index(source, |index, path| report(index, path, configured, out));
 }
 
 /// Every limiter defined in this file that covers an authentication route
 /// anywhere in the project, reported once.
-fn report(index: &RouteIndex, path: &Path, out: &mut Vec<Diagnostic>) {
+fn report(index: &RouteIndex, path: &Path, configured: &[String], out: &mut Vec<Diagnostic>) {
     let mut reported = Vec::new();
     for (route, limiter) in index.rates_in(path) {
         let Some(rate) = &limiter.rate else {
@@ -95,7 +96,13 @@ fn report(index: &RouteIndex, path: &Path, out: &mut Vec<Diagnostic>) {
         };
         if rate.per_minute() <= MAX_ATTEMPTS_PER_MINUTE
             || reported.contains(&rate.range.start)
-            || auth_route(&route.method, &route.full_path, route.handler.as_deref()).is_none()
+            || auth_route(
+                &route.method,
+                &route.full_path,
+                route.handler.as_deref(),
+                configured,
+            )
+            .is_none()
         {
             continue;
         }
