@@ -219,6 +219,11 @@ impl<'t> Extractor<'_, 't> {
     }
 
     fn call(&mut self, call: Node<'t>) {
+        if let Some((_, "useGlobalGuards")) = member_call(self.file, call) {
+            // `app.useGlobalGuards(new ThrottlerGuard(..))` on a Nest app.
+            self.global_guards(&call_arguments(call));
+            return;
+        }
         if let Some((object, method)) = member_call(self.file, call) {
             if let Some(router) = self.router_of(object, 0) {
                 self.router_call(router, call, method);
@@ -318,20 +323,21 @@ impl<'t> Extractor<'_, 't> {
                 }
             }
             "register" => self.register_call(router, &arguments),
-            "useGlobalGuards" => {
-                for argument in arguments {
-                    let middleware = self.middleware(argument, 0);
-                    if let MiddlewareKind::Limiter(limiter) = middleware.kind {
-                        self.facts.global_limiter = Some(limiter);
-                    } else if says_limit(&middleware.label) {
-                        self.facts.global_limiter = Some(Limiter {
-                            label: middleware.label,
-                            rate: None,
-                        });
-                    }
-                }
-            }
             _ => {}
+        }
+    }
+
+    fn global_guards(&mut self, arguments: &[Node<'t>]) {
+        for argument in arguments {
+            let middleware = self.middleware(*argument, 0);
+            if let MiddlewareKind::Limiter(limiter) = middleware.kind {
+                self.facts.global_limiter = Some(limiter);
+            } else if says_limit(&middleware.label) {
+                self.facts.global_limiter = Some(Limiter {
+                    label: middleware.label,
+                    rate: None,
+                });
+            }
         }
     }
 
