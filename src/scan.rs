@@ -163,10 +163,11 @@ pub fn scan(options: &ScanOptions) -> anyhow::Result<ScanResult> {
             .any(|p| root.starts_with(routes::index_key(p)));
         // A scan of part of the project (pre-commit, named files) still
         // resolves mounts and global guards from all of it.
+        // Test code neither mounts production routers nor gets reported.
         let scanned: Vec<PathBuf> = candidates
             .iter()
             .map(|c| c.path.clone())
-            .filter(|p| Language::from_path(p).is_some())
+            .filter(|p| Language::from_path(p).is_some() && !options.config.is_test_path(p))
             .collect();
         if covers_root {
             setup.index_routes(options, scanned, None, &HashMap::new());
@@ -306,6 +307,7 @@ pub fn scan_blobs(blobs: Vec<Blob>, options: &ScanOptions) -> anyhow::Result<Sca
         let overrides: HashMap<PathBuf, String> = blobs
             .iter()
             .filter(|b| Language::from_path(&b.path).is_some())
+            .filter(|b| !options.config.is_test_path(&b.path))
             .filter_map(|b| {
                 let text = String::from_utf8(b.bytes.clone()).ok()?;
                 Some((routes::index_key(&b.path), text))

@@ -215,3 +215,24 @@ fn a_scan_of_one_file_follows_mounts_over_several_files() {
     assert_eq!(found[0].0, "api/sessions.js");
     assert!(found[0].2.contains("`POST /v2/sessions`"), "{found:?}");
 }
+
+/// A test that mounts a router without its limiter (to call it directly)
+/// is not a way into the application.
+#[test]
+fn test_code_neither_mounts_nor_is_reported() {
+    let dir = project("[rate-limit]\nlimiters = [\"guard\"]\n");
+    write(
+        dir.path(),
+        "test/auth.test.js",
+        "const express = require('express');\n\
+         const authRouter = require('../routes/auth');\n\
+         const app = express();\n\
+         app.use(authRouter);\n\
+         app.post('/test-login', (req, res) => res.end());\n",
+    );
+    let output = authlint(dir.path())
+        .args(["scan", ".", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(findings(&output), []);
+}

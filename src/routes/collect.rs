@@ -44,13 +44,16 @@ pub struct ProjectFiles<'a> {
     pub max_file_size: u64,
 }
 
-/// The code files under the project root that a walk would scan.
+/// The code files under the project root that a walk would scan, test
+/// code left out: a test that mounts a router without its limiter says
+/// nothing about production.
 pub fn walk_project(root: &Path, config: &Config, options: &WalkOptions) -> Vec<PathBuf> {
     let (candidates, _) = discover::collect_files(&[root.to_path_buf()], options);
     candidates
         .into_iter()
         .map(|c| c.path)
         .filter(|p| Language::from_path(p).is_some() && !config.is_excluded(p))
+        .filter(|p| !config.is_test_path(p))
         .filter(|p| discover::skip_by_name(p).is_none())
         .filter(|p| options.include_default_excluded || !discover::is_minified_name(p))
         .collect()

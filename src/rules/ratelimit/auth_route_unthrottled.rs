@@ -97,7 +97,9 @@ plugin loader, a router passed through several functions) are resolved as
 if mounted at the root, with only their own middleware. Limits enforced
 outside the code — an API gateway, a reverse proxy, a WAF — are invisible:
 suppress with the reason, or name the middleware under `[rate-limit]
-limiters`. Koa, Fastify, `NestJS`, axum and actix-web are covered; Hapi,
+limiters`. Test code (`[paths] tests`) is left out of the route table: its routes
+are not reported and its mounts do not count. Express, Koa, Fastify,
+`NestJS`, axum and actix-web are covered; Hapi,
 Next.js API routes, rocket, warp and poem are not yet.
 
 ## References

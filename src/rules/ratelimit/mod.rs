@@ -26,6 +26,10 @@ pub const MAX_ATTEMPTS_PER_MINUTE: f64 = 10.0;
 fn with_index(source: &SourceFile, check: impl FnOnce(&RouteIndex, &Path)) {
     let key = index_key(&source.path);
     let project = source.project();
+    if project.config.is_test_path(&source.path) {
+        // Routes a test builds are not the application's.
+        return;
+    }
     if let Some(index) = &project.routes {
         check(index, &key);
     } else {
