@@ -86,7 +86,8 @@ fn candidates(files: &ProjectFiles<'_>) -> Vec<(PathBuf, String)> {
                 Some(text) => text.clone(),
                 None => read(path, files.max_file_size)?,
             };
-            triggers.is_match(&text).then(|| (key.clone(), text))
+            let routing = triggers.is_match(&text) || js::routes::next_route_path(key).is_some();
+            routing.then(|| (key.clone(), text))
         })
         .collect()
 }

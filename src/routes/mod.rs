@@ -22,7 +22,7 @@ pub use resolve::{ResolvedRoute, resolve};
 
 /// Words at least one of which a file must contain to hold route facts:
 /// framework names, route registration and limiter words. The project pass
-/// parses only such files, and the rate-limit rules use them as triggers.
+/// parses only such files (and Next.js route files, known by their path).
 pub const ROUTE_TRIGGERS: &[&str] = &[
     "express",
     "router",

@@ -62,7 +62,44 @@ pub fn extract(file: &JsFile<'_>) -> FileRoutes {
     }
     extractor.exports();
     extractor.nest();
+    extractor.next_routes();
     extractor.facts
+}
+
+/// The URL path of a Next.js route file, and whether it is an App Router
+/// route handler (`app/**/route.ts`, one export per method) rather than a
+/// Pages Router API route (`pages/api/**`, one default export).
+pub fn next_route_path(path: &std::path::Path) -> Option<(String, bool)> {
+    let parts: Vec<String> = path
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let stem = path.file_stem()?.to_str()?;
+    if let Some(pages) = parts
+        .windows(2)
+        .rposition(|w| w[0] == "pages" && w[1] == "api")
+    {
+        let mut segments: Vec<&str> = parts[pages + 1..parts.len() - 1]
+            .iter()
+            .map(String::as_str)
+            .collect();
+        if stem != "index" {
+            segments.push(stem);
+        }
+        return Some((format!("/{}", segments.join("/")), false));
+    }
+    if stem == "route"
+        && let Some(app) = parts.iter().rposition(|p| p == "app")
+    {
+        // Route groups `(auth)` and private folders `_lib` are not in the URL.
+        let segments: Vec<&str> = parts[app + 1..parts.len() - 1]
+            .iter()
+            .map(String::as_str)
+            .filter(|s| !(s.starts_with('(') && s.ends_with(')')))
+            .collect();
+        return Some((format!("/{}", segments.join("/")), true));
+    }
+    None
 }
 
 struct Extractor<'a, 't> {
@@ -1008,6 +1045,100 @@ impl<'t> Extractor<'_, 't> {
         }
     }
 
+    /// Next.js API routes: the file is the route. Limited when the handler
+    /// calls a limiter (`await ratelimit.limit(ip)`) or counts failures.
+    fn next_routes(&mut self) {
+        let Some((path, app_router)) = next_route_path(&self.file.source.path) else {
+            return;
+        };
+        let mut routes = Vec::new();
+        let root = self.file.tree.root_node();
+        let mut cursor = root.walk();
+        let statements: Vec<Node<'t>> = root
+            .named_children(&mut cursor)
+            .filter(|n| n.kind() == "export_statement")
+            .collect();
+        for statement in statements {
+            let is_default = {
+                let mut inner = statement.walk();
+                statement
+                    .children(&mut inner)
+                    .any(|c| c.kind() == "default")
+            };
+            let (method, function) = if app_router {
+                let Some(declaration) = statement.child_by_field_name("declaration") else {
+                    continue;
+                };
+                let (name, function) = match declaration.kind() {
+                    kind if kind.contains("function") => {
+                        (declaration.child_by_field_name("name"), Some(declaration))
+                    }
+                    "lexical_declaration" => {
+                        let declarator = declaration.named_child(0);
+                        (
+                            declarator.and_then(|d| d.child_by_field_name("name")),
+                            declarator
+                                .and_then(|d| d.child_by_field_name("value"))
+                                .and_then(|v| self.function_of(v, 0)),
+                        )
+                    }
+                    _ => continue,
+                };
+                let Some(name) = name.map(|n| self.text(n)) else {
+                    continue;
+                };
+                if !matches!(name, "POST" | "PUT" | "PATCH") {
+                    continue;
+                }
+                (name.to_string(), function)
+            } else if is_default {
+                let function = statement
+                    .child_by_field_name("declaration")
+                    .or_else(|| statement.child_by_field_name("value"))
+                    .and_then(|v| self.function_of(v, 0));
+                ("ALL".to_string(), function)
+            } else {
+                continue;
+            };
+            let Some(function) = function else {
+                continue;
+            };
+            let handler = function
+                .child_by_field_name("name")
+                .map(|n| self.text(n).to_string());
+            let mut middleware = Vec::new();
+            if let Some(counter) = lockout(self.file, function) {
+                middleware.push(Middleware {
+                    label: counter.label.clone(),
+                    kind: MiddlewareKind::Limiter(counter),
+                });
+            }
+            if let Some(label) = limiter_call(self.file, function) {
+                middleware.push(Middleware {
+                    label: label.clone(),
+                    kind: MiddlewareKind::Limiter(Limiter { label, rate: None }),
+                });
+            }
+            routes.push(Item::Route(Route {
+                method,
+                path: path.clone(),
+                handler,
+                middleware,
+                range: statement.start_byte()..function_head_end(function),
+                lockout: false,
+                skips_throttle: false,
+                throttle: None,
+            }));
+        }
+        if !routes.is_empty() {
+            self.facts.routers.push(Router {
+                name: path.clone(),
+                items: routes,
+                ..Router::default()
+            });
+        }
+    }
+
     /// `NestJS`: controllers, their routes and guards, `APP_GUARD`
     /// providers and `ThrottlerModule.forRoot` settings.
     fn nest(&mut self) {
@@ -1184,6 +1315,46 @@ fn failures_allowed<'t>(
 fn names_attempts(text: &str) -> bool {
     let lower = text.to_ascii_lowercase();
     lower.contains("attempt") || lower.contains("fail") || lower.contains("retries")
+}
+
+/// Where a handler is reported: its head, not its whole body.
+fn function_head_end(function: Node<'_>) -> usize {
+    function
+        .child_by_field_name("body")
+        .map_or(function.end_byte(), |b| b.start_byte())
+}
+
+/// A call inside a handler that limits it, by the name of what is called:
+/// `await ratelimit.limit(ip)`, `limiter.check(res, 5, ip)`,
+/// `await checkRateLimit(req)`. A query's `.limit(10)` is not one.
+fn limiter_call(file: &JsFile<'_>, function: Node<'_>) -> Option<String> {
+    let mut cursor = function.walk();
+    let mut stack = vec![function];
+    while let Some(node) = stack.pop() {
+        if node.kind() == "call_expression"
+            && let Some(callee) = node.child_by_field_name("function")
+        {
+            let callee = unwrap_expression(callee);
+            let limits = match callee.kind() {
+                "member_expression" => {
+                    let object = callee
+                        .child_by_field_name("object")
+                        .map_or("", |o| file.text(o));
+                    let property = callee
+                        .child_by_field_name("property")
+                        .map_or("", |p| file.text(p));
+                    says_limit(object) || (property != "limit" && says_limit(property))
+                }
+                "identifier" => says_limit(file.text(callee)),
+                _ => false,
+            };
+            if limits {
+                return Some(label_of(file, node));
+            }
+        }
+        stack.extend(node.named_children(&mut cursor));
+    }
+    None
 }
 
 /// Whether a function consumes a `rate-limiter-flexible` limiter:
