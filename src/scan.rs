@@ -169,7 +169,9 @@ pub fn scan(options: &ScanOptions) -> anyhow::Result<ScanResult> {
             .map(|c| c.path.clone())
             .filter(|p| Language::from_path(p).is_some() && !options.config.is_test_path(p))
             .collect();
-        if covers_root {
+        if covers_root || scanned.is_empty() {
+            // Nothing to report on needs no walk of the rest (a commit of
+            // documentation only).
             setup.index_routes(options, scanned, None, &HashMap::new());
         } else {
             let paths = collect::walk_project(&root, &options.config, &walk_options);
@@ -301,7 +303,6 @@ pub fn scan_blobs(blobs: Vec<Blob>, options: &ScanOptions) -> anyhow::Result<Sca
             include_default_excluded: options.include_default_excluded,
             threads: setup.threads,
         };
-        let paths = collect::walk_project(&root, &options.config, &walk_options);
         // The staged content is what gets committed: it replaces the work
         // tree's version of the same file in the route model.
         let overrides: HashMap<PathBuf, String> = blobs
@@ -314,6 +315,11 @@ pub fn scan_blobs(blobs: Vec<Blob>, options: &ScanOptions) -> anyhow::Result<Sca
             })
             .collect();
         let scanned: Vec<PathBuf> = overrides.keys().cloned().collect();
+        let paths = if scanned.is_empty() {
+            Vec::new()
+        } else {
+            collect::walk_project(&root, &options.config, &walk_options)
+        };
         setup.index_routes(options, paths, Some(&scanned), &overrides);
     }
     let context = setup.context(options);

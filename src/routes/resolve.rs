@@ -29,8 +29,7 @@ pub struct ResolvedRoute {
     pub limiters: Vec<Limiter>,
     /// The handler counts failed attempts itself.
     pub lockout: bool,
-    /// Where the route's router is mounted from, when it is (`app.js:12`
-    /// style is up to the rule; this is the mounting file's index).
+    /// The file that mounts the route's router, when it is mounted.
     pub mounted_from: Option<usize>,
 }
 
