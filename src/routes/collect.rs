@@ -36,6 +36,11 @@ pub fn project_root(paths: &[PathBuf], current_dir: &Path) -> PathBuf {
     }
 }
 
+/// Files larger than this hold no route table worth reading: application
+/// code registers routes in small files, and a megabyte of JavaScript is a
+/// bundle, whose parse would cost more than the rest of the project's.
+const MAX_ROUTE_FILE_SIZE: u64 = 1024 * 1024;
+
 /// What the project pass reads: which files, and which of them to take
 /// from memory (staged blobs) instead of the work tree.
 pub struct ProjectFiles<'a> {
@@ -84,8 +89,11 @@ fn candidates(files: &ProjectFiles<'_>) -> Vec<(PathBuf, String)> {
         .filter_map(|(key, path)| {
             let text = match files.overrides.get(key) {
                 Some(text) => text.clone(),
-                None => read(path, files.max_file_size)?,
+                None => read(path, files.max_file_size.min(MAX_ROUTE_FILE_SIZE))?,
             };
+            if text.len() as u64 > MAX_ROUTE_FILE_SIZE {
+                return None;
+            }
             let routing = triggers.is_match(&text) || js::routes::next_route_path(key).is_some();
             routing.then(|| (key.clone(), text))
         })

@@ -34,6 +34,9 @@ const AUTH_SEGMENTS: &[&str] = &[
     "magiclink",
 ];
 
+/// Segment words that count only as a whole segment.
+const WHOLE_ONLY: &[&str] = &["session", "sessions", "token", "auth"];
+
 /// Words in a handler name (split at case changes and separators) that
 /// make it an authentication handler.
 const AUTH_HANDLER_WORDS: &[&str] = &[
@@ -109,8 +112,12 @@ pub fn auth_route(
     // The most specific segment names the route best: `/auth/signup`.
     for segment in segments.iter().rev() {
         let parts: Vec<&str> = segment.split(['-', '_', '.']).collect();
+        // Inside a longer segment, `session`, `token` and `auth` name other
+        // things too (`create-checkout-session`, `token-usage`).
         if AUTH_SEGMENTS.contains(&segment.as_str())
-            || parts.iter().any(|p| AUTH_SEGMENTS.contains(p))
+            || parts
+                .iter()
+                .any(|p| AUTH_SEGMENTS.contains(p) && !WHOLE_ONLY.contains(p))
             || configured.iter().any(|c| c.eq_ignore_ascii_case(segment))
         {
             return Some(format!("path segment `{segment}`"));
@@ -187,6 +194,8 @@ mod tests {
         assert!(auth_route("POST", "/auth/logout", None, &[]).is_none());
         assert!(auth_route("POST", "/articles", Some("create"), &[]).is_none());
         assert!(auth_route("POST", "/authors", None, &[]).is_none());
+        assert!(auth_route("POST", "/api/create-checkout-session", None, &[]).is_none());
+        assert!(auth_route("POST", "/refresh-token", None, &[]).is_none());
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! modules, Fastify plugins), `NestJS` controllers with their guards and
 //! throttling decorators, and what the file exports.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use tree_sitter::Node;
 
@@ -55,6 +55,7 @@ pub fn extract(file: &JsFile<'_>) -> FileRoutes {
         },
         routers: HashMap::new(),
         frameworks: Vec::new(),
+        router_names: HashSet::new(),
     };
     extractor.find_param_routers();
     for call in &file.model.calls {
@@ -109,6 +110,9 @@ struct Extractor<'a, 't> {
     routers: HashMap<usize, usize>,
     /// Per router, the framework whose semantics its calls follow.
     frameworks: Vec<Framework>,
+    /// The names routers are declared under, for a cheap test before a
+    /// lookup.
+    router_names: HashSet<String>,
 }
 
 impl<'t> Extractor<'_, 't> {
@@ -131,6 +135,7 @@ impl<'t> Extractor<'_, 't> {
             prefix,
             ..Router::default()
         });
+        self.router_names.insert(name.to_string());
         self.frameworks.push(framework);
         let index = self.facts.routers.len() - 1;
         self.routers.insert(key, index);
@@ -222,7 +227,17 @@ impl<'t> Extractor<'_, 't> {
         }
         let path = self.file.model.callee_path(init)?;
         let members = path.members_without_default();
-        let framework = match (path.module.as_str(), members.as_slice()) {
+        // An application's own wrapper, `require('../shared/express')`,
+        // re-exports the framework under its name.
+        let module = if path.module.starts_with('.') {
+            path.module
+                .rsplit('/')
+                .next()
+                .map_or("", |name| name.split('.').next().unwrap_or(name))
+        } else {
+            path.module.as_str()
+        };
+        let framework = match (module, members.as_slice()) {
             ("express", [] | ["Router"] | ["default", "Router"]) => Framework::Express,
             ("koa" | "@koa/router" | "koa-router", [] | ["Router"]) => Framework::Koa,
             ("fastify", [] | ["fastify" | "Fastify"]) => Framework::Fastify,
@@ -262,7 +277,12 @@ impl<'t> Extractor<'_, 't> {
             return;
         }
         if let Some((object, method)) = member_call(self.file, call) {
-            if let Some(router) = self.router_of(object, 0) {
+            // Name lookups cost a walk over the name's declarations, which
+            // bundles repeat thousands of times: only methods routers have
+            // are worth one.
+            let router_method = HTTP_METHODS.contains(&method)
+                || matches!(method, "route" | "use" | "register" | "addHook");
+            if router_method && let Some(router) = self.router_of(object, 0) {
                 self.router_call(router, call, method);
                 return;
             }
@@ -616,11 +636,14 @@ impl<'t> Extractor<'_, 't> {
             return;
         }
         let arguments = call_arguments(call);
-        let Some((position, router)) = arguments
-            .iter()
-            .enumerate()
-            .find_map(|(i, a)| self.router_of(*a, 0).map(|r| (i, r)))
-        else {
+        let Some((position, router)) = arguments.iter().enumerate().find_map(|(i, a)| {
+            // Only names already seen as routers can be one here.
+            let name = self.text(unwrap_expression(*a));
+            if !self.router_names.contains(name) {
+                return None;
+            }
+            self.router_of(*a, 0).map(|r| (i, r))
+        }) else {
             return;
         };
         let Some(callee) = call.child_by_field_name("function") else {
