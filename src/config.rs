@@ -24,6 +24,7 @@
 //!
 //! [rate-limit]
 //! limiters = ["loginLimiter"]         # middleware names that limit attempts
+//! auth-paths = ["unlock", "/api/pin"] # more authentication routes: segments or path prefixes
 //!
 //! [openapi]
 //! public-paths = ["/health", "/auth/login"]
@@ -169,6 +170,9 @@ pub struct Config {
     pub secret_allowlist: Vec<Regex>,
     /// Function and middleware names that count as rate limiting.
     pub limiters: Vec<String>,
+    /// Path segments (`unlock`) and path prefixes (`/api/pin`) of
+    /// authentication routes, beyond the built-in words.
+    pub auth_paths: Vec<String>,
     /// `OpenAPI` paths meant to be reachable without authentication.
     pub public_paths: Vec<String>,
     /// Reviewed exceptions in `OpenAPI` documents, by JSON pointer.
@@ -196,6 +200,7 @@ impl Default for Config {
             per_path_ignores: Vec::new(),
             secret_allowlist: Vec::new(),
             limiters: Vec::new(),
+            auth_paths: Vec::new(),
             public_paths: Vec::new(),
             openapi_allow: Vec::new(),
             session_max_idle_minutes: None,
@@ -395,7 +400,7 @@ pub fn discover(paths: &[PathBuf], current_dir: &Path) -> Option<PathBuf> {
 }
 
 /// The deepest directory that holds every path.
-fn common_directory(paths: &[PathBuf], current_dir: &Path) -> PathBuf {
+pub(crate) fn common_directory(paths: &[PathBuf], current_dir: &Path) -> PathBuf {
     let directories: Vec<PathBuf> = paths
         .iter()
         .map(|p| {
@@ -564,7 +569,7 @@ pub fn parse(text: &str, path: &Path, root: PathBuf) -> Result<Config, ConfigErr
         }
     }
     if let Some(table) = reader.table(top, "rate-limit")? {
-        reader.check_keys(table, "rate-limit", &["limiters"])?;
+        reader.check_keys(table, "rate-limit", &["limiters", "auth-paths"])?;
         for (name, span) in reader.list(table, "limiters")? {
             let valid = !name.is_empty()
                 && name.split('.').all(|part| {
@@ -582,6 +587,19 @@ pub fn parse(text: &str, path: &Path, root: PathBuf) -> Result<Config, ConfigErr
                 ));
             }
             config.limiters.push(name);
+        }
+        for (path, span) in reader.list(table, "auth-paths")? {
+            let segment = !path.is_empty() && !path.contains('/');
+            let prefix = path.len() > 1 && path.starts_with('/');
+            if (!segment && !prefix) || path.contains(char::is_whitespace) {
+                return Err(reader.error(
+                    span,
+                    format!(
+                        "`{path}` is neither a path segment (such as `unlock`) nor a path prefix (such as `/api/pin`)"
+                    ),
+                ));
+            }
+            config.auth_paths.push(path);
         }
     }
     if let Some(table) = reader.table(top, "session")? {
@@ -897,6 +915,7 @@ allowlist = ["^test-"]
 
 [rate-limit]
 limiters = ["loginLimiter", "limits.login"]
+auth-paths = ["unlock", "/api/pin"]
 
 [openapi]
 public-paths = ["/health", "/public/**", "/users/*/avatar"]
@@ -922,6 +941,7 @@ max-idle-minutes = 15
         assert!(!config.is_ignored_at(secret, Path::new("/repo/src/a.js")));
         assert!(config.allows_secret("test-key"));
         assert!(config.is_limiter("limits.login"));
+        assert_eq!(config.auth_paths, ["unlock", "/api/pin"]);
         assert!(config.is_public_path("/public/docs/x"));
         assert!(config.is_public_path("/users/1/avatar"));
         assert!(!config.is_public_path("/users/1"));
@@ -1045,6 +1065,10 @@ max-idle-minutes = 15
         assert!(error("[secrets]\nallowlist = [\"(\"]\n").contains("bad regular expression"));
         assert!(error("[openapi]\npublic-paths = [\"health\"]\n").contains("start with `/`"));
         assert!(error("[paths]\nexclude = [\"a[\"]\n").contains("bad glob"));
+        assert!(
+            error("[rate-limit]\nauth-paths = [\"api/pin\"]\n")
+                .starts_with("authlint.toml:2:15: `api/pin` is neither a path segment")
+        );
         assert!(error("[rules\n").starts_with("authlint.toml:1:"));
     }
 

@@ -17,6 +17,7 @@ pub mod lang;
 pub mod prefilter;
 pub mod project;
 pub mod report;
+pub mod routes;
 pub mod rules;
 pub mod sample;
 pub mod scan;

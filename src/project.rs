@@ -7,15 +7,29 @@
 use std::sync::{Arc, LazyLock};
 
 use crate::config::Config;
+use crate::routes::RouteIndex;
 
 #[derive(Debug, Clone, Default)]
 pub struct Project {
     pub config: Config,
+    /// The routes of the whole project, when the scan built them; rules
+    /// that need them build one from the file alone otherwise.
+    pub routes: Option<Arc<RouteIndex>>,
 }
 
 impl Project {
     pub fn new(config: Config) -> Arc<Self> {
-        Arc::new(Self { config })
+        Arc::new(Self {
+            config,
+            routes: None,
+        })
+    }
+
+    pub fn with_routes(config: Config, routes: RouteIndex) -> Arc<Self> {
+        Arc::new(Self {
+            config,
+            routes: Some(Arc::new(routes)),
+        })
     }
 
     /// The project of a file scanned without configuration (tests, and

@@ -3,7 +3,7 @@
 //! resolve overlaps → findings. Results are sorted before they leave, so
 //! output never depends on scheduling.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
@@ -18,6 +18,7 @@ use crate::finding::{Diagnostic, Finding};
 use crate::lang::{js, openapi, rust};
 use crate::prefilter::Prefilter;
 use crate::project::Project;
+use crate::routes::{self, collect};
 use crate::rules::samples::{self as survey, Surface, Survey};
 use crate::rules::{self, Rule};
 use crate::sample::Sample;
@@ -178,6 +179,32 @@ pub fn scan(options: &ScanOptions) -> anyhow::Result<ScanResult> {
             !options.skip_files.contains(&path)
         });
     }
+    let mut setup = setup;
+    if setup.needs_routes(options) {
+        let current = current_dir.clone().unwrap_or_default();
+        let root = collect::project_root(&options.paths, &current);
+        let covers_root = options
+            .paths
+            .iter()
+            .any(|p| root.starts_with(routes::index_key(p)));
+        // A scan of part of the project (pre-commit, named files) still
+        // resolves mounts and global guards from all of it.
+        // Test code neither mounts production routers nor gets reported.
+        let scanned: Vec<PathBuf> = candidates
+            .iter()
+            .map(|c| c.path.clone())
+            .filter(|p| Language::from_path(p).is_some() && !options.config.is_test_path(p))
+            .collect();
+        if covers_root || scanned.is_empty() {
+            // Nothing to report on needs no walk of the rest (a commit of
+            // documentation only).
+            setup.index_routes(options, scanned, None, &HashMap::new());
+        } else {
+            let paths = collect::walk_project(&root, &options.config, &walk_options);
+            let scanned: Vec<PathBuf> = scanned.iter().map(|p| routes::index_key(p)).collect();
+            setup.index_routes(options, paths, Some(&scanned), &HashMap::new());
+        }
+    }
     let context = setup.context(options);
     let outcomes: Vec<(String, FileOutcome)> = setup.pool.install(|| {
         candidates
@@ -233,6 +260,38 @@ impl ScanSetup {
         })
     }
 
+    /// Whether an enabled rule reads the project's route model.
+    fn needs_routes(&self, options: &ScanOptions) -> bool {
+        !options.parse_only
+            && self
+                .rules
+                .iter()
+                .any(|rule| rule.family() == rules::ratelimit::FAMILY)
+    }
+
+    /// The project pass: the route model of the files in `paths` (of those
+    /// that matter to `scanned`, when only part of the project is scanned),
+    /// in the scan's thread pool, put in the project every file shares.
+    fn index_routes(
+        &mut self,
+        options: &ScanOptions,
+        paths: Vec<PathBuf>,
+        scanned: Option<&[PathBuf]>,
+        overrides: &HashMap<PathBuf, String>,
+    ) {
+        let files = collect::ProjectFiles {
+            paths,
+            overrides,
+            max_file_size: options.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
+        };
+        let facts = self.pool.install(|| match scanned {
+            Some(scanned) => collect::collect_for(&files, scanned),
+            None => collect::collect(&files),
+        });
+        let index = routes::RouteIndex::new(facts, &options.config.limiters);
+        self.project = Project::with_routes(options.config.clone(), index);
+    }
+
     fn context(&self, options: &ScanOptions) -> FileContext<'_> {
         FileContext {
             rules: &self.rules,
@@ -262,7 +321,34 @@ pub struct Blob {
 /// rules, suppressions and configuration.
 pub fn scan_blobs(blobs: Vec<Blob>, options: &ScanOptions) -> anyhow::Result<ScanResult> {
     let started = Instant::now();
-    let setup = ScanSetup::new(options)?;
+    let mut setup = ScanSetup::new(options)?;
+    if setup.needs_routes(options) {
+        let current = std::env::current_dir().unwrap_or_default();
+        let blob_paths: Vec<PathBuf> = blobs.iter().map(|b| b.path.clone()).collect();
+        let root = collect::project_root(&blob_paths, &current);
+        let walk_options = WalkOptions {
+            include_default_excluded: options.include_default_excluded,
+            threads: setup.threads,
+        };
+        // The staged content is what gets committed: it replaces the work
+        // tree's version of the same file in the route model.
+        let overrides: HashMap<PathBuf, String> = blobs
+            .iter()
+            .filter(|b| Language::from_path(&b.path).is_some())
+            .filter(|b| !options.config.is_test_path(&b.path))
+            .filter_map(|b| {
+                let text = String::from_utf8(b.bytes.clone()).ok()?;
+                Some((routes::index_key(&b.path), text))
+            })
+            .collect();
+        let scanned: Vec<PathBuf> = overrides.keys().cloned().collect();
+        let paths = if scanned.is_empty() {
+            Vec::new()
+        } else {
+            collect::walk_project(&root, &options.config, &walk_options)
+        };
+        setup.index_routes(options, paths, Some(&scanned), &overrides);
+    }
     let context = setup.context(options);
     let outcomes: Vec<(String, FileOutcome)> = setup.pool.install(|| {
         blobs

@@ -11,13 +11,19 @@
 //! Several rules may be comma-separated. YAML-style `#` comments work too.
 //! Any finding in a fixture that no annotation expects fails the test, so
 //! fixtures also guard against noise from every other rule.
+//!
+//! A directory holding an `authlint.toml` is a project fixture: it is
+//! scanned as a whole, as `authlint scan DIR` would, with that
+//! configuration, so that findings which depend on other files (a router
+//! mounted in another file, a global guard in another module) are checked
+//! on each file's annotations all the same.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use authlint::finding::Finding;
 use authlint::rules;
-use authlint::scan::scan_file_text;
+use authlint::scan::{ScanOptions, scan, scan_file_text};
 use authlint::source::Language;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -161,6 +167,45 @@ fn annotations_of(path: &Path, text: &str) -> Vec<Annotation> {
     annotations
 }
 
+/// The project fixture a file belongs to: the nearest directory up to
+/// `tests/fixtures` that holds an `authlint.toml`.
+fn project_of(path: &Path) -> Option<PathBuf> {
+    let root = fixtures_dir();
+    let mut dir = path.parent()?;
+    while dir.starts_with(&root) && dir != root {
+        if dir.join("authlint.toml").is_file() {
+            return Some(dir.to_path_buf());
+        }
+        dir = dir.parent()?;
+    }
+    None
+}
+
+/// The findings of a project fixture in one of its files, from a scan of
+/// the whole project.
+fn scan_project_file(project: &Path, path: &Path, display: &str, prefilter: bool) -> Vec<Finding> {
+    let config = authlint::config::load(&project.join("authlint.toml"))
+        .unwrap_or_else(|error| panic!("{}: {error}", project.display()));
+    let options = ScanOptions {
+        paths: vec![project.to_path_buf()],
+        no_prefilter: !prefilter,
+        config,
+        ..ScanOptions::default()
+    };
+    let result = scan(&options).unwrap_or_else(|error| panic!("{display}: {error}"));
+    assert!(result.errors.is_empty(), "{display}: {:?}", result.errors);
+    let relative = path.strip_prefix(project).unwrap();
+    result
+        .findings
+        .into_iter()
+        .filter(|f| Path::new(&f.path).ends_with(relative))
+        .map(|mut f| {
+            f.path = display.to_string();
+            f
+        })
+        .collect()
+}
+
 fn scan_fixture(path: &Path) -> (String, Vec<Finding>) {
     let text = std::fs::read_to_string(path).unwrap();
     let display = path
@@ -168,6 +213,19 @@ fn scan_fixture(path: &Path) -> (String, Vec<Finding>) {
         .unwrap()
         .to_string_lossy()
         .replace('\\', "/");
+    if let Some(project) = project_of(path) {
+        let findings = scan_project_file(&project, path, &display, true);
+        let unfiltered = scan_project_file(&project, path, &display, false);
+        let summary = |f: &[Finding]| -> Vec<(usize, usize, &str)> {
+            f.iter().map(|f| (f.line, f.column, f.rule.id)).collect()
+        };
+        assert_eq!(
+            summary(&findings),
+            summary(&unfiltered),
+            "{display}: the prefilter changed the findings"
+        );
+        return (text, findings);
+    }
     // Contracts are read from where they are, so that their relative
     // `$ref`s find the files beside them; other fixtures are scanned under
     // their short name, which no test-path pattern matches.

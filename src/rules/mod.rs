@@ -10,6 +10,7 @@ pub mod meta;
 pub mod mfa;
 pub mod openapi;
 pub mod password;
+pub mod ratelimit;
 pub mod samples;
 pub mod secret;
 pub mod session;
@@ -135,6 +136,8 @@ pub static ALL: &[&Rule] = &[
     &auth::basic_auth::RULE,
     &auth::credentials_in_url::RULE,
     &auth::credential_logged::RULE,
+    &ratelimit::auth_route_unthrottled::RULE,
+    &ratelimit::weak_limit::RULE,
     &openapi::missing_security::RULE,
     &openapi::basic_auth::RULE,
     &openapi::apikey_in_url::RULE,

@@ -3,6 +3,8 @@
 
 mod fields;
 mod model;
+mod nest;
+pub mod routes;
 mod sensitive;
 mod value;
 

@@ -4,6 +4,7 @@
 //! assignments and method calls that change them after construction.
 
 mod model;
+pub mod routes;
 pub mod sensitive;
 
 use std::ops::Range;
