@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -106,6 +106,16 @@ fn checking_rules(enabled: &[&'static Rule]) -> Vec<&'static Rule> {
 pub struct FileError {
     pub path: String,
     pub message: String,
+    /// A bug in authlint (a panic in a front-end or a rule), not a
+    /// problem with the file: what `scan --strict` fails on.
+    pub internal: bool,
+}
+
+impl ScanResult {
+    /// How many errors were authlint's own bugs rather than bad files.
+    pub fn internal_errors(&self) -> usize {
+        self.errors.iter().filter(|e| e.internal).count()
+    }
 }
 
 /// A file passed over on purpose, and why.
@@ -143,6 +153,8 @@ struct FileOutcome {
     surfaces: Vec<Surface>,
     error: Option<String>,
     skipped: Option<String>,
+    /// Panics contained while analysing the file, one line each.
+    internal: Vec<String>,
     language: Option<Language>,
     bytes: u64,
 }
@@ -161,13 +173,33 @@ pub fn enabled_rules(select: &[String], ignore: &[String]) -> Vec<&'static Rule>
 
 pub fn scan(options: &ScanOptions) -> anyhow::Result<ScanResult> {
     let started = Instant::now();
-    let setup = ScanSetup::new(options)?;
-    let current_dir = std::env::current_dir().ok();
     let walk_options = WalkOptions {
         include_default_excluded: options.include_default_excluded,
-        threads: setup.threads,
+        threads: thread_count(options),
     };
-    let (mut candidates, walk_errors) = discover::collect_files(&options.paths, &walk_options);
+    let (candidates, walk_errors) = discover::collect_files(&options.paths, &walk_options);
+    let walk_errors = walk_errors
+        .into_iter()
+        .map(|e| FileError {
+            path: e.path,
+            message: e.message,
+            internal: false,
+        })
+        .collect();
+    scan_candidates(candidates, walk_errors, options, started)
+}
+
+/// Scans files a walk found (with [`discover::collect_files`]), reporting
+/// the walk's own errors with the rest. Split from [`scan`] so that tests
+/// can change the tree between the walk and the reads.
+pub fn scan_candidates(
+    mut candidates: Vec<Candidate>,
+    walk_errors: Vec<FileError>,
+    options: &ScanOptions,
+    started: Instant,
+) -> anyhow::Result<ScanResult> {
+    let setup = ScanSetup::new(options)?;
+    let current_dir = std::env::current_dir().ok();
     candidates.retain(|candidate| !options.config.is_excluded(&candidate.path));
     if !options.skip_files.is_empty() {
         candidates.retain(|candidate| {
@@ -189,20 +221,19 @@ pub fn scan(options: &ScanOptions) -> anyhow::Result<ScanResult> {
             })
             .collect()
     });
-    let walk_errors = walk_errors
-        .into_iter()
-        .map(|e| FileError {
-            path: e.path,
-            message: e.message,
-        })
-        .collect();
     Ok(collect(outcomes, walk_errors, options, started))
+}
+
+fn thread_count(options: &ScanOptions) -> usize {
+    options
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
+        .max(1)
 }
 
 /// What a scan sets up before it reads any file, whether the files come
 /// from the work tree or from the index.
 struct ScanSetup {
-    threads: usize,
     pool: rayon::ThreadPool,
     enabled: Vec<&'static Rule>,
     rules: Vec<&'static Rule>,
@@ -212,10 +243,7 @@ struct ScanSetup {
 
 impl ScanSetup {
     fn new(options: &ScanOptions) -> anyhow::Result<Self> {
-        let threads = options
-            .jobs
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
-            .max(1);
+        let threads = thread_count(options);
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .stack_size(WORKER_STACK_SIZE)
@@ -224,7 +252,6 @@ impl ScanSetup {
         let rules = checking_rules(&enabled);
         let prefilter = Prefilter::new(&rules, !options.no_prefilter);
         Ok(Self {
-            threads,
             pool,
             enabled,
             rules,
@@ -319,6 +346,14 @@ fn collect(
             result.errors.push(FileError {
                 path: path.clone(),
                 message,
+                internal: false,
+            });
+        }
+        for message in outcome.internal {
+            result.errors.push(FileError {
+                path: path.clone(),
+                message,
+                internal: true,
             });
         }
         if let Some(language) = outcome.language {
@@ -466,28 +501,31 @@ fn scan_loaded(
             context.survey,
         )
     }));
-    let ran = matches!(&analysed, Ok(analysis) if analysis.error.is_none());
+    // A suppression can only be called unused when every rule ran.
+    let ran = matches!(&analysed, Ok(analysis) if analysis.error.is_none() && analysis.internal.is_empty());
     let mut samples = Vec::new();
     let mut surfaces = Vec::new();
-    let (findings, error) = match analysed {
+    let (findings, error, internal) = match analysed {
         Ok(analysis) => {
             samples = analysis.samples;
             surfaces = analysis.surfaces;
-            (analysis.findings, analysis.error.or(warning))
+            (
+                analysis.findings,
+                analysis.error.or(warning),
+                analysis.internal,
+            )
         }
         Err(panic) => {
             if language == Language::Rust {
                 rust::release_spans();
             }
-            let detail = panic
-                .downcast_ref::<String>()
-                .map(String::as_str)
-                .or_else(|| panic.downcast_ref::<&str>().copied())
-                .unwrap_or("unknown cause");
-            (
-                Vec::new(),
-                Some(format!("internal error while analysing: {detail}")),
-            )
+            // Outside any one rule: the parser, the semantic model, the
+            // survey or the masking of findings.
+            let message = format!(
+                "internal error while analysing (parsing or building the model): {}; no rule ran on this file",
+                panic_message(panic.as_ref())
+            );
+            (Vec::new(), warning, vec![message])
         }
     };
     let applied = suppress::apply(&source, findings, context.enabled, ran);
@@ -498,6 +536,7 @@ fn scan_loaded(
         surfaces,
         error,
         skipped: None,
+        internal,
         language: Some(language),
         bytes,
     }
@@ -510,16 +549,28 @@ enum ReadText {
 }
 
 fn read_text(path: &Path, max_file_size: u64) -> Result<ReadText, String> {
-    let metadata = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
+    let metadata = std::fs::metadata(path).map_err(|e| read_error(&e))?;
     if metadata.len() > max_file_size {
         return Ok(ReadText::Skip(format!(
             "larger than the size limit ({})",
             size_in_words(max_file_size)
         )));
     }
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+    let bytes = std::fs::read(path).map_err(|e| read_error(&e))?;
     let (text, warning) = decode(bytes)?;
     Ok(ReadText::Text(text, warning))
+}
+
+/// Why a file the walk found could not be read. A file that is gone was
+/// deleted or renamed while the scan ran (an editor's swap file, a build
+/// step): say so, rather than leave the user to wonder how the walk found
+/// a file that does not exist.
+fn read_error(error: &std::io::Error) -> String {
+    if error.kind() == std::io::ErrorKind::NotFound {
+        "cannot read: the file disappeared after the walk found it".into()
+    } else {
+        format!("cannot read: {error}")
+    }
 }
 
 fn size_in_words(bytes: u64) -> String {
@@ -556,6 +607,8 @@ fn decode(bytes: Vec<u8>) -> Result<(String, Option<String>), String> {
 struct Analysis {
     findings: Vec<Finding>,
     error: Option<String>,
+    /// Rules that panicked on the file, one line each.
+    internal: Vec<String>,
     samples: Vec<Sample>,
     surfaces: Vec<Surface>,
 }
@@ -572,7 +625,12 @@ fn analyse(
     parse_only: bool,
     survey: bool,
 ) -> Analysis {
-    let (mut diagnostics, error, survey) = diagnose(source, rules, prefilter, parse_only, survey);
+    let Diagnosis {
+        mut diagnostics,
+        error,
+        internal,
+        survey,
+    } = diagnose(source, rules, prefilter, parse_only, survey);
     let config = &source.project().config;
     if !config.secret_allowlist.is_empty() {
         // An allowed value is no secret: neither reported nor masked.
@@ -605,6 +663,7 @@ fn analyse(
     Analysis {
         findings,
         error,
+        internal,
         samples,
         surfaces: survey.surfaces.into_iter().collect(),
     }
@@ -630,7 +689,7 @@ fn diagnose(
     prefilter: &Prefilter,
     parse_only: bool,
     surveying: bool,
-) -> (Vec<Diagnostic>, Option<String>, Survey) {
+) -> Diagnosis {
     let family = source.language.family();
     // Type declarations hold no statements, calls or values for a code
     // rule to judge (`lib.dom.d.ts` alone is megabytes of parsing for
@@ -649,6 +708,7 @@ fn diagnose(
         .map(|(rule, _)| *rule)
         .collect();
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    let mut internal = Vec::new();
     let mut error = None;
     let mut found = Survey::default();
     let surveying = surveying && !parse_only;
@@ -663,7 +723,9 @@ fn diagnose(
                     let file = js::JsFile::new(source, &tree);
                     for rule in &rules {
                         if let Some(check) = rule.checks.js {
-                            check(&file, &mut diagnostics);
+                            contain(rule, &mut diagnostics, &mut internal, |out| {
+                                check(&file, out);
+                            });
                         }
                     }
                     if surveying {
@@ -688,7 +750,9 @@ fn diagnose(
                         let file = rust::RustFile::new(source, &syntax);
                         for rule in &rules {
                             if let Some(check) = rule.checks.rust {
-                                check(&file, &mut diagnostics);
+                                contain(rule, &mut diagnostics, &mut internal, |out| {
+                                    check(&file, out);
+                                });
                             }
                         }
                         if surveying {
@@ -724,7 +788,9 @@ fn diagnose(
                     };
                     for rule in &rules {
                         if let Some(check) = rule.checks.openapi {
-                            check(&file, &mut diagnostics);
+                            contain(rule, &mut diagnostics, &mut internal, |out| {
+                                check(&file, out);
+                            });
                         }
                     }
                     if surveying {
@@ -751,11 +817,78 @@ fn diagnose(
     if !parse_only {
         for rule in &rules {
             if let Some(check) = rule.checks.text {
-                check(source, &mut diagnostics);
+                contain(rule, &mut diagnostics, &mut internal, |out| {
+                    check(source, out);
+                });
             }
         }
     }
-    (diagnostics, error, found)
+    Diagnosis {
+        diagnostics,
+        error,
+        internal,
+        survey: found,
+    }
+}
+
+/// What [`diagnose`] found in one file.
+struct Diagnosis {
+    diagnostics: Vec<Diagnostic>,
+    /// Why the file could not be parsed, if it could not.
+    error: Option<String>,
+    /// Rules that panicked on the file, one line each.
+    internal: Vec<String>,
+    survey: Survey,
+}
+
+/// Runs one rule's check on a file so that a panic in it costs only that
+/// rule's findings on this file: what it reported before panicking is
+/// dropped (it may be half done), and the other rules still run. Catching
+/// costs nothing on the path where no panic happens.
+fn contain(
+    rule: &Rule,
+    diagnostics: &mut Vec<Diagnostic>,
+    internal: &mut Vec<String>,
+    check: impl FnOnce(&mut Vec<Diagnostic>),
+) {
+    let before = diagnostics.len();
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        panic_on_request(rule);
+        check(diagnostics);
+    }));
+    if let Err(panic) = outcome {
+        diagnostics.truncate(before);
+        internal.push(format!(
+            "internal error in rule `{}`: {}; the file's other rules ran",
+            rule.id,
+            panic_message(panic.as_ref())
+        ));
+    }
+}
+
+/// The text a panic was raised with.
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> &str {
+    panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("unknown cause")
+}
+
+/// Names a rule that panics on every file it checks, so that tests can
+/// drive the containment and `--strict` through the real binary; no rule
+/// can be made to panic otherwise on purpose. Unset, it costs one atomic
+/// load per check.
+pub const PANIC_RULE_VARIABLE: &str = "AUTHLINT_TEST_PANIC_RULE";
+
+fn panic_on_request(rule: &Rule) {
+    static REQUESTED: OnceLock<Option<String>> = OnceLock::new();
+    let requested = REQUESTED.get_or_init(|| std::env::var(PANIC_RULE_VARIABLE).ok());
+    assert!(
+        requested.as_deref() != Some(rule.id),
+        "{PANIC_RULE_VARIABLE} asked `{}` to panic",
+        rule.id
+    );
 }
 
 /// A TypeScript declaration file: `.d.ts`, `.d.mts`, `.d.cts`.
@@ -782,8 +915,13 @@ pub fn diagnose_text(
     let source = SourceFile::new(path, display_path.to_string(), text, language);
     let checking = checking_rules(rules);
     let prefilter = Prefilter::new(&checking, true);
-    let (mut diagnostics, error, _) = diagnose(&source, &checking, &prefilter, false, false);
-    if let Some(error) = error {
+    let Diagnosis {
+        mut diagnostics,
+        error,
+        internal,
+        ..
+    } = diagnose(&source, &checking, &prefilter, false, false);
+    if let Some(error) = error.or_else(|| internal.into_iter().next()) {
         return Err(error);
     }
     rules::resolve_overlaps(&mut diagnostics);
@@ -804,7 +942,10 @@ pub fn scan_text(
     let checking = checking_rules(rules);
     let prefilter = Prefilter::new(&checking, use_prefilter);
     let analysis = analyse(&source, &checking, &prefilter, false, false);
-    if let Some(error) = analysis.error {
+    if let Some(error) = analysis
+        .error
+        .or_else(|| analysis.internal.into_iter().next())
+    {
         return Err(error);
     }
     let findings = analysis.findings;
