@@ -87,6 +87,11 @@ pub struct Inputs {
     #[arg(long)]
     pub no_default_excludes: bool,
 
+    /// Skip files larger than this (bytes, or with a K, M or G suffix for
+    /// KiB, MiB, GiB; default 4M); each skipped file is listed
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_file_size: Option<u64>,
+
     /// Walk and parse every file but run no rule (the benchmark's floor)
     #[arg(long, hide = true)]
     pub parse_only: bool,
@@ -147,6 +152,13 @@ pub struct ScanArgs {
     /// Print files, bytes, time and files skipped to standard error
     #[arg(long)]
     pub stats: bool,
+
+    /// Exit 2 when authlint hit an internal error (a panic in a parser or
+    /// a rule, contained to one file), even if the report was written:
+    /// for CI that must not trust a partial scan. Unreadable, binary or
+    /// unparsable files stay warnings
+    #[arg(long)]
+    pub strict: bool,
 }
 
 #[derive(Debug, Args)]
@@ -185,6 +197,29 @@ pub struct EvidenceArgs {
     /// `SOURCE_DATE_EPOCH` when set, else the current time)
     #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
     pub timestamp: Option<i64>,
+}
+
+/// A size in bytes, with an optional binary suffix: `500000`, `64K`, `8M`,
+/// `1G` (also `8MiB`, `8MB`: both read as MiB).
+fn parse_size(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let digits = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(digits);
+    let number: u64 = number
+        .parse()
+        .map_err(|_| "expected a size such as 500000, 64K, 8M or 1G".to_string())?;
+    let shift = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        _ => return Err("expected a size such as 500000, 64K, 8M or 1G".into()),
+    };
+    number
+        .checked_mul(1 << shift)
+        .ok_or_else(|| "size too large".into())
 }
 
 fn parse_severity(text: &str) -> Result<Severity, String> {
@@ -235,7 +270,7 @@ fn scan_options(inputs: &Inputs, current_dir: &Path) -> anyhow::Result<ScanOptio
         parse_only: inputs.parse_only,
         no_prefilter: inputs.no_prefilter,
         jobs: inputs.jobs,
-        max_file_size: None,
+        max_file_size: inputs.max_file_size,
         report_unused_suppressions: false,
         survey: false,
         skip_files: Vec::new(),
@@ -320,6 +355,15 @@ fn run_scan(args: &ScanArgs) -> anyhow::Result<u8> {
             .context("cannot write the GitHub step summary")?;
     }
 
+    let internal = result.internal_errors();
+    if args.strict && internal > 0 {
+        let mut stderr = std::io::stderr().lock();
+        let _ = writeln!(
+            stderr,
+            "authlint: {internal} internal error(s) during the scan; failing because of --strict"
+        );
+        return Ok(2);
+    }
     let failing = result.findings.iter().any(|f| f.severity() >= args.fail_on);
     Ok(u8::from(failing && !args.exit_zero))
 }

@@ -66,6 +66,17 @@ pub fn collect_files(roots: &[PathBuf], options: &WalkOptions) -> (Vec<Candidate
         .expect("no panics while holding the lock");
     found.sort();
     found.dedup_by(|a, b| a.path == b.path);
+    if roots.len() > 1 {
+        // Two roots can overlap through a link (`src` and `link-to-src`,
+        // or a link to a parent): one file, two paths, findings twice.
+        // One root never lists a file twice, as links are not followed,
+        // so a single-root scan pays no `canonicalize` per file. The
+        // shortest path is kept: the direct one, not the detour.
+        found.sort_by_key(|c| (c.path.as_os_str().len(), c.path.clone()));
+        let mut seen = std::collections::HashSet::new();
+        found.retain(|c| seen.insert(c.path.canonicalize().unwrap_or_else(|_| c.path.clone())));
+        found.sort();
+    }
     let mut errors = errors
         .into_inner()
         .expect("no panics while holding the lock");

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -107,6 +107,16 @@ fn checking_rules(enabled: &[&'static Rule]) -> Vec<&'static Rule> {
 pub struct FileError {
     pub path: String,
     pub message: String,
+    /// A bug in authlint (a panic in a front-end or a rule), not a
+    /// problem with the file: what `scan --strict` fails on.
+    pub internal: bool,
+}
+
+impl ScanResult {
+    /// How many errors were authlint's own bugs rather than bad files.
+    pub fn internal_errors(&self) -> usize {
+        self.errors.iter().filter(|e| e.internal).count()
+    }
 }
 
 /// A file passed over on purpose, and why.
@@ -144,6 +154,8 @@ struct FileOutcome {
     surfaces: Vec<Surface>,
     error: Option<String>,
     skipped: Option<String>,
+    /// Panics contained while analysing the file, one line each.
+    internal: Vec<String>,
     language: Option<Language>,
     bytes: u64,
 }
@@ -162,13 +174,33 @@ pub fn enabled_rules(select: &[String], ignore: &[String]) -> Vec<&'static Rule>
 
 pub fn scan(options: &ScanOptions) -> anyhow::Result<ScanResult> {
     let started = Instant::now();
-    let setup = ScanSetup::new(options)?;
-    let current_dir = std::env::current_dir().ok();
     let walk_options = WalkOptions {
         include_default_excluded: options.include_default_excluded,
-        threads: setup.threads,
+        threads: thread_count(options),
     };
-    let (mut candidates, walk_errors) = discover::collect_files(&options.paths, &walk_options);
+    let (candidates, walk_errors) = discover::collect_files(&options.paths, &walk_options);
+    let walk_errors = walk_errors
+        .into_iter()
+        .map(|e| FileError {
+            path: e.path,
+            message: e.message,
+            internal: false,
+        })
+        .collect();
+    scan_candidates(candidates, walk_errors, options, started)
+}
+
+/// Scans files a walk found (with [`discover::collect_files`]), reporting
+/// the walk's own errors with the rest. Split from [`scan`] so that tests
+/// can change the tree between the walk and the reads.
+pub fn scan_candidates(
+    mut candidates: Vec<Candidate>,
+    walk_errors: Vec<FileError>,
+    options: &ScanOptions,
+    started: Instant,
+) -> anyhow::Result<ScanResult> {
+    let setup = ScanSetup::new(options)?;
+    let current_dir = std::env::current_dir().ok();
     candidates.retain(|candidate| !options.config.is_excluded(&candidate.path));
     if !options.skip_files.is_empty() {
         candidates.retain(|candidate| {
@@ -200,6 +232,10 @@ pub fn scan(options: &ScanOptions) -> anyhow::Result<ScanResult> {
             // documentation only).
             setup.index_routes(options, scanned, None, &HashMap::new());
         } else {
+            let walk_options = WalkOptions {
+                include_default_excluded: options.include_default_excluded,
+                threads: thread_count(options),
+            };
             let paths = collect::walk_project(&root, &options.config, &walk_options);
             let scanned: Vec<PathBuf> = scanned.iter().map(|p| routes::index_key(p)).collect();
             setup.index_routes(options, paths, Some(&scanned), &HashMap::new());
@@ -216,20 +252,19 @@ pub fn scan(options: &ScanOptions) -> anyhow::Result<ScanResult> {
             })
             .collect()
     });
-    let walk_errors = walk_errors
-        .into_iter()
-        .map(|e| FileError {
-            path: e.path,
-            message: e.message,
-        })
-        .collect();
     Ok(collect(outcomes, walk_errors, options, started))
+}
+
+fn thread_count(options: &ScanOptions) -> usize {
+    options
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
+        .max(1)
 }
 
 /// What a scan sets up before it reads any file, whether the files come
 /// from the work tree or from the index.
 struct ScanSetup {
-    threads: usize,
     pool: rayon::ThreadPool,
     enabled: Vec<&'static Rule>,
     rules: Vec<&'static Rule>,
@@ -239,10 +274,7 @@ struct ScanSetup {
 
 impl ScanSetup {
     fn new(options: &ScanOptions) -> anyhow::Result<Self> {
-        let threads = options
-            .jobs
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
-            .max(1);
+        let threads = thread_count(options);
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .stack_size(WORKER_STACK_SIZE)
@@ -251,7 +283,6 @@ impl ScanSetup {
         let rules = checking_rules(&enabled);
         let prefilter = Prefilter::new(&rules, !options.no_prefilter);
         Ok(Self {
-            threads,
             pool,
             enabled,
             rules,
@@ -328,7 +359,7 @@ pub fn scan_blobs(blobs: Vec<Blob>, options: &ScanOptions) -> anyhow::Result<Sca
         let root = collect::project_root(&blob_paths, &current);
         let walk_options = WalkOptions {
             include_default_excluded: options.include_default_excluded,
-            threads: setup.threads,
+            threads: thread_count(options),
         };
         // The staged content is what gets committed: it replaces the work
         // tree's version of the same file in the route model.
@@ -405,6 +436,14 @@ fn collect(
             result.errors.push(FileError {
                 path: path.clone(),
                 message,
+                internal: false,
+            });
+        }
+        for message in outcome.internal {
+            result.errors.push(FileError {
+                path: path.clone(),
+                message,
+                internal: true,
             });
         }
         if let Some(language) = outcome.language {
@@ -574,12 +613,13 @@ fn scan_loaded(
             context.survey,
         )
     }));
-    let ran = matches!(&analysed, Ok(analysis) if analysis.error.is_none());
+    // A suppression can only be called unused when every rule ran.
+    let ran = matches!(&analysed, Ok(analysis) if analysis.error.is_none() && analysis.internal.is_empty());
     let mut samples = Vec::new();
     let mut surfaces = Vec::new();
     let mut external = Vec::new();
     let mut accepted = Vec::new();
-    let (findings, error) = match analysed {
+    let (findings, error, internal) = match analysed {
         Ok(analysis) => {
             samples = analysis.samples;
             surfaces = analysis.surfaces;
@@ -592,21 +632,19 @@ fn scan_loaded(
                 .chain(analysis.notes)
                 .collect();
             let error = (!messages.is_empty()).then(|| messages.join("; "));
-            (analysis.findings, error)
+            (analysis.findings, error, analysis.internal)
         }
         Err(panic) => {
             if language == Language::Rust {
                 rust::release_spans();
             }
-            let detail = panic
-                .downcast_ref::<String>()
-                .map(String::as_str)
-                .or_else(|| panic.downcast_ref::<&str>().copied())
-                .unwrap_or("unknown cause");
-            (
-                Vec::new(),
-                Some(format!("internal error while analysing: {detail}")),
-            )
+            // Outside any one rule: the parser, the semantic model, the
+            // survey or the masking of findings.
+            let message = format!(
+                "internal error while analysing (parsing or building the model): {}; no rule ran on this file",
+                panic_message(panic.as_ref())
+            );
+            (Vec::new(), warning, vec![message])
         }
     };
     let mut applied = suppress::apply(&source, findings, context.enabled, ran);
@@ -619,6 +657,7 @@ fn scan_loaded(
         surfaces,
         error,
         skipped: None,
+        internal,
         language: Some(language),
         bytes,
     }
@@ -650,16 +689,28 @@ enum ReadText {
 }
 
 fn read_text(path: &Path, max_file_size: u64) -> Result<ReadText, String> {
-    let metadata = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
+    let metadata = std::fs::metadata(path).map_err(|e| read_error(&e))?;
     if metadata.len() > max_file_size {
         return Ok(ReadText::Skip(format!(
             "larger than the size limit ({})",
             size_in_words(max_file_size)
         )));
     }
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+    let bytes = std::fs::read(path).map_err(|e| read_error(&e))?;
     let (text, warning) = decode(bytes)?;
     Ok(ReadText::Text(text, warning))
+}
+
+/// Why a file the walk found could not be read. A file that is gone was
+/// deleted or renamed while the scan ran (an editor's swap file, a build
+/// step): say so, rather than leave the user to wonder how the walk found
+/// a file that does not exist.
+fn read_error(error: &std::io::Error) -> String {
+    if error.kind() == std::io::ErrorKind::NotFound {
+        "cannot read: the file disappeared after the walk found it".into()
+    } else {
+        format!("cannot read: {error}")
+    }
 }
 
 fn size_in_words(bytes: u64) -> String {
@@ -702,6 +753,8 @@ struct Analysis {
     external: Vec<(SourceFile, Vec<Finding>)>,
     /// Findings the configuration accepts, here or in referenced files.
     suppressed: Vec<SuppressedFinding>,
+    /// Rules that panicked on the file, one line each.
+    internal: Vec<String>,
     samples: Vec<Sample>,
     surfaces: Vec<Surface>,
 }
@@ -725,6 +778,7 @@ fn analyse(
         notes,
         allowed,
         external,
+        internal,
     } = diagnose(source, rules, prefilter, parse_only, survey);
     let config = &source.project().config;
     if !config.secret_allowlist.is_empty() {
@@ -775,6 +829,7 @@ fn analyse(
         notes,
         suppressed,
         external,
+        internal,
         samples,
         surfaces: survey.surfaces.into_iter().collect(),
     }
@@ -836,6 +891,7 @@ fn diagnose(
         .map(|(rule, _)| *rule)
         .collect();
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    let mut internal = Vec::new();
     let mut error = None;
     let mut found = Survey::default();
     let mut notes = Vec::new();
@@ -853,7 +909,9 @@ fn diagnose(
                     let file = js::JsFile::new(source, &tree);
                     for rule in &rules {
                         if let Some(check) = rule.checks.js {
-                            check(&file, &mut diagnostics);
+                            contain(rule, &mut diagnostics, &mut internal, |out| {
+                                check(&file, out);
+                            });
                         }
                     }
                     if surveying {
@@ -878,7 +936,9 @@ fn diagnose(
                         let file = rust::RustFile::new(source, &syntax);
                         for rule in &rules {
                             if let Some(check) = rule.checks.rust {
-                                check(&file, &mut diagnostics);
+                                contain(rule, &mut diagnostics, &mut internal, |out| {
+                                    check(&file, out);
+                                });
                             }
                         }
                         if surveying {
@@ -916,7 +976,9 @@ fn diagnose(
                     };
                     for rule in &rules {
                         if let Some(check) = rule.checks.openapi {
-                            check(&file, &mut diagnostics);
+                            contain(rule, &mut diagnostics, &mut internal, |out| {
+                                check(&file, out);
+                            });
                         }
                     }
                     if surveying {
@@ -948,7 +1010,9 @@ fn diagnose(
     if !parse_only {
         for rule in &rules {
             if let Some(check) = rule.checks.text {
-                check(source, &mut diagnostics);
+                contain(rule, &mut diagnostics, &mut internal, |out| {
+                    check(source, out);
+                });
             }
         }
     }
@@ -959,6 +1023,7 @@ fn diagnose(
         notes,
         allowed,
         external,
+        internal,
     }
 }
 
@@ -978,6 +1043,8 @@ struct Diagnosed {
     /// Diagnostics in other files the file references, with their ranges
     /// in those files.
     external: Vec<ExternalDiagnostics>,
+    /// Rules that panicked on the file, one line each.
+    internal: Vec<String>,
 }
 
 /// A diagnostic the configuration accepts, with the reason it gives.
@@ -1093,6 +1160,56 @@ fn split_by_document(
     external
 }
 
+/// Runs one rule's check on a file so that a panic in it costs only that
+/// rule's findings on this file: what it reported before panicking is
+/// dropped (it may be half done), and the other rules still run. Catching
+/// costs nothing on the path where no panic happens.
+fn contain(
+    rule: &Rule,
+    diagnostics: &mut Vec<Diagnostic>,
+    internal: &mut Vec<String>,
+    check: impl FnOnce(&mut Vec<Diagnostic>),
+) {
+    let before = diagnostics.len();
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        panic_on_request(rule);
+        check(diagnostics);
+    }));
+    if let Err(panic) = outcome {
+        diagnostics.truncate(before);
+        internal.push(format!(
+            "internal error in rule `{}`: {}; the file's other rules ran",
+            rule.id,
+            panic_message(panic.as_ref())
+        ));
+    }
+}
+
+/// The text a panic was raised with.
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> &str {
+    panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("unknown cause")
+}
+
+/// Names a rule that panics on every file it checks, so that tests can
+/// drive the containment and `--strict` through the real binary; no rule
+/// can be made to panic otherwise on purpose. Unset, it costs one atomic
+/// load per check.
+pub const PANIC_RULE_VARIABLE: &str = "AUTHLINT_TEST_PANIC_RULE";
+
+fn panic_on_request(rule: &Rule) {
+    static REQUESTED: OnceLock<Option<String>> = OnceLock::new();
+    let requested = REQUESTED.get_or_init(|| std::env::var(PANIC_RULE_VARIABLE).ok());
+    assert!(
+        requested.as_deref() != Some(rule.id),
+        "{PANIC_RULE_VARIABLE} asked `{}` to panic",
+        rule.id
+    );
+}
+
 /// A TypeScript declaration file: `.d.ts`, `.d.mts`, `.d.cts`.
 fn is_declaration_file(path: &Path) -> bool {
     path.file_name()
@@ -1120,9 +1237,10 @@ pub fn diagnose_text(
     let Diagnosed {
         mut diagnostics,
         error,
+        internal,
         ..
     } = diagnose(&source, &checking, &prefilter, false, false);
-    if let Some(error) = error {
+    if let Some(error) = error.or_else(|| internal.into_iter().next()) {
         return Err(error);
     }
     rules::resolve_overlaps(&mut diagnostics);
@@ -1162,7 +1280,10 @@ pub fn scan_file_text(
     let checking = checking_rules(rules);
     let prefilter = Prefilter::new(&checking, use_prefilter);
     let analysis = analyse(&source, &checking, &prefilter, false, false);
-    if let Some(error) = analysis.error {
+    if let Some(error) = analysis
+        .error
+        .or_else(|| analysis.internal.into_iter().next())
+    {
         return Err(error);
     }
     let findings = analysis.findings;

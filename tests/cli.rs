@@ -320,25 +320,65 @@ fn no_color_when_piped_or_asked() {
         .stdout(predicate::str::contains("\u{1b}[").not());
 }
 
+/// Every file and directory under `dir`, with its bytes (none for a
+/// directory) and modification time.
+type Snapshot = Vec<(std::path::PathBuf, Option<Vec<u8>>, std::time::SystemTime)>;
+
+fn snapshot(dir: &Path) -> Snapshot {
+    let mut entries = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(path) = pending.pop() {
+        let metadata = std::fs::symlink_metadata(&path).unwrap();
+        let bytes = if metadata.is_dir() {
+            for entry in std::fs::read_dir(&path).unwrap() {
+                pending.push(entry.unwrap().path());
+            }
+            None
+        } else {
+            Some(std::fs::read(&path).unwrap())
+        };
+        entries.push((path, bytes, metadata.modified().unwrap()));
+    }
+    entries.sort();
+    entries
+}
+
 #[test]
 fn the_tree_is_never_written() {
     let dir = TempDir::new().unwrap();
     write(dir.path(), "a.js", VULNERABLE);
-    let listing = |dir: &Path| {
-        let mut names: Vec<_> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        names.sort();
-        names
-    };
-    let before = listing(dir.path());
-    authlint()
-        .current_dir(dir.path())
-        .arg("scan")
-        .assert()
-        .code(1);
-    assert_eq!(before, listing(dir.path()));
+    write(dir.path(), "src/b.ts", VULNERABLE);
+    write(
+        dir.path(),
+        "src/lib.rs",
+        "use jsonwebtoken::decode;\nfn f() {}\n",
+    );
+    write(
+        dir.path(),
+        "api/openapi.yaml",
+        "openapi: 3.0.0\npaths:\n  /a:\n    get:\n      responses: {}\n",
+    );
+    write(
+        dir.path(),
+        ".env",
+        "API_KEY=sk_live_0123456789abcdefghijklmn\n",
+    );
+    write(
+        dir.path(),
+        "ok.js",
+        "// authlint-ignore jwt/missing-algorithms -- reviewed\njwt.verify(a, b);\n",
+    );
+    let before = snapshot(dir.path());
+    for format in ["text", "json", "sarif", "github", "gitlab", "junit"] {
+        authlint()
+            .current_dir(dir.path())
+            .args(["scan", "--format", format, "--stats"])
+            .arg("--report-unused-suppressions")
+            .env_remove("GITHUB_STEP_SUMMARY")
+            .assert()
+            .code(1);
+    }
+    assert_eq!(before, snapshot(dir.path()));
 }
 
 #[test]

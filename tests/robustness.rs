@@ -19,10 +19,16 @@ fn write(dir: &Path, name: &str, bytes: impl AsRef<[u8]>) {
 /// Scans `dir` and returns the JSON report, after checking the exit code
 /// and that the neighbouring finding survived.
 fn scan(dir: &Path) -> (serde_json::Value, String) {
+    scan_with(dir, &[])
+}
+
+/// [`scan`] with more arguments.
+fn scan_with(dir: &Path, args: &[&str]) -> (serde_json::Value, String) {
     let output = Command::cargo_bin("authlint")
         .unwrap()
         .current_dir(dir)
         .args(["scan", "--format", "json"])
+        .args(args)
         .timeout(std::time::Duration::from_mins(2))
         .output()
         .unwrap();
@@ -56,8 +62,12 @@ fn random_binary_named_js() {
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 13).to_le_bytes()[0])
         .collect();
     write(dir.path(), "noise.js", noise);
-    let (_, stderr) = scan(dir.path());
-    assert!(stderr.contains("noise.js"), "{stderr}");
+    let (report, stderr) = scan(dir.path());
+    assert!(
+        stderr.contains("warning: noise.js: binary content"),
+        "{stderr}"
+    );
+    assert_eq!(report["errors"][0]["path"], "noise.js", "{report}");
 }
 
 #[test]
@@ -123,8 +133,17 @@ fn symlink_loops_and_links_to_parents() {
     std::os::unix::fs::symlink("../..", dir.path().join("a/b/up")).unwrap();
     std::os::unix::fs::symlink("loop2", dir.path().join("loop1")).unwrap();
     std::os::unix::fs::symlink("loop1", dir.path().join("loop2")).unwrap();
-    let (report, _) = scan(dir.path());
-    // The neighbour is reported once, not once per path that leads to it.
+    let (report, stderr) = scan(dir.path());
+    // Links are not followed in a walk: no loop to fall into, and the
+    // neighbour is reported once, not once per path that leads to it.
+    let count = report["findings"].as_array().unwrap().len();
+    assert_eq!(count, 1, "{report}");
+    assert!(!stderr.contains("warning"), "{stderr}");
+
+    // Named on the command line, the loop is a warning, and a link to a
+    // parent does not make the files below it count twice.
+    let (report, stderr) = scan_with(dir.path(), &["loop1", "a/b/up", "neighbour.js"]);
+    assert!(stderr.contains("warning: loop1: "), "{stderr}");
     let count = report["findings"].as_array().unwrap().len();
     assert_eq!(count, 1, "{report}");
 }
@@ -169,4 +188,148 @@ fn unreadable_file_is_a_warning() {
     }
     let (_, stderr) = scan(dir.path());
     assert!(stderr.contains("secret.js: cannot read"), "{stderr}");
+}
+
+/// A 20 MB bundle on one line is skipped by size by default, and skipped
+/// as minified under a larger limit; both skips are listed with the file
+/// and the reason.
+#[test]
+fn twenty_megabyte_minified_bundle() {
+    let dir = with_neighbour();
+    let unit = "var a=function(b){return jwt.verify(b,k)},c=[1,2,3].map(function(d){return d*2});";
+    let mut bundle = String::from("var jwt=require('jsonwebtoken');");
+    while bundle.len() < 20 * 1024 * 1024 {
+        bundle.push_str(unit);
+    }
+    write(dir.path(), "bundle.js", &bundle);
+
+    let (report, _) = scan(dir.path());
+    let skipped = &report["skipped"][0];
+    assert_eq!(skipped["path"], "bundle.js", "{report}");
+    assert_eq!(
+        skipped["reason"], "larger than the size limit (4 MiB)",
+        "{report}"
+    );
+
+    let (report, _) = scan_with(dir.path(), &["--max-file-size", "32M"]);
+    let skipped = &report["skipped"][0];
+    assert_eq!(skipped["path"], "bundle.js", "{report}");
+    let reason = skipped["reason"].as_str().unwrap();
+    assert!(reason.starts_with("minified"), "{reason}");
+}
+
+/// A file deleted between the walk and the read: the walk's list is built,
+/// the file removed, then the list scanned, so the race happens every time.
+#[test]
+fn file_that_disappears_between_walk_and_read() {
+    use authlint::discover::{self, WalkOptions};
+    use authlint::scan::{self, ScanOptions};
+
+    let dir = with_neighbour();
+    write(dir.path(), "gone.js", FINDING);
+    let options = ScanOptions {
+        paths: vec![dir.path().to_path_buf()],
+        jobs: Some(1),
+        ..ScanOptions::default()
+    };
+    let walk = WalkOptions {
+        include_default_excluded: false,
+        threads: 1,
+    };
+    let (candidates, walk_errors) = discover::collect_files(&options.paths, &walk);
+    assert!(walk_errors.is_empty());
+    assert_eq!(candidates.len(), 2);
+    std::fs::remove_file(dir.path().join("gone.js")).unwrap();
+
+    let started = std::time::Instant::now();
+    let result = scan::scan_candidates(candidates, Vec::new(), &options, started).unwrap();
+    let rules: Vec<(&str, &str)> = result
+        .findings
+        .iter()
+        .map(|f| (f.path.as_str(), f.rule.id))
+        .collect();
+    assert_eq!(rules.len(), 1, "{rules:?}");
+    assert!(rules[0].0.ends_with("neighbour.js"), "{rules:?}");
+    assert_eq!(result.errors.len(), 1, "{:?}", result.errors);
+    let error = &result.errors[0];
+    assert!(error.path.ends_with("gone.js"), "{error:?}");
+    assert_eq!(
+        error.message,
+        "cannot read: the file disappeared after the walk found it"
+    );
+    assert!(!error.internal);
+}
+
+/// Runs the binary with one rule made to panic on every file it checks.
+fn scan_with_panicking_rule(dir: &Path, rule: &str, strict: bool) -> std::process::Output {
+    let mut command = Command::cargo_bin("authlint").unwrap();
+    command
+        .current_dir(dir)
+        .env(authlint::scan::PANIC_RULE_VARIABLE, rule)
+        .args(["scan", "--format", "json"]);
+    if strict {
+        command.arg("--strict");
+    }
+    command.output().unwrap()
+}
+
+/// A panic in one rule costs that rule's findings on that file, names the
+/// rule and the file, and leaves every other rule's findings in place.
+#[test]
+fn a_panicking_rule_is_contained_and_named() {
+    let dir = with_neighbour();
+    // Two rules flag this file: the panicking one and another.
+    write(
+        dir.path(),
+        "two.js",
+        "const jwt = require('jsonwebtoken');\nconst t = jwt.sign({}, 'hunter2-secret-value');\nmodule.exports = (x) => jwt.verify(x, k);\n",
+    );
+    let output = scan_with_panicking_rule(dir.path(), "jwt/missing-algorithms", false);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    for file in ["neighbour.js", "two.js"] {
+        let warning =
+            format!("authlint: warning: {file}: internal error in rule `jwt/missing-algorithms`");
+        assert!(stderr.contains(&warning), "{stderr}");
+    }
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let rules: Vec<(&str, &str)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["path"].as_str().unwrap(), f["rule"].as_str().unwrap()))
+        .collect();
+    assert!(
+        rules.contains(&("two.js", "jwt/hardcoded-secret")),
+        "{rules:?}"
+    );
+    assert!(
+        !rules
+            .iter()
+            .any(|(_, rule)| *rule == "jwt/missing-algorithms"),
+        "{rules:?}"
+    );
+}
+
+/// `--strict` turns an internal error into exit 2, the report still
+/// written; files that are merely bad do not trip it.
+#[test]
+fn strict_fails_on_internal_errors_only() {
+    let dir = with_neighbour();
+    write(dir.path(), "noise.js", b"\0\x01\x02 not text");
+    write(
+        dir.path(),
+        "broken.rs",
+        "use jsonwebtoken::decode;\nfn main( {",
+    );
+    let output = scan_with_panicking_rule(dir.path(), "jwt/missing-algorithms", true);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("--strict"), "{stderr}");
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(report["findings"].is_array(), "{report}");
+
+    let (_, stderr) = scan_with(dir.path(), &["--strict"]);
+    assert!(stderr.contains("noise.js: binary content"), "{stderr}");
+    assert!(stderr.contains("broken.rs: not analysed"), "{stderr}");
 }
