@@ -441,9 +441,7 @@ fn is_complete_key(body: &str, kind: &str) -> bool {
     let mut encoded = String::with_capacity(body.len());
     let mut legacy_encrypted = false;
     for line in body.split('\n').flat_map(|l| l.split("\\n")) {
-        let line = line.trim_matches(|c: char| {
-            c.is_whitespace() || matches!(c, '"' | '\'' | '`' | '+' | ',' | ';' | '\\' | '(' | ')')
-        });
+        let line = unquoted(line);
         if line.is_empty() {
             continue;
         }
@@ -470,6 +468,30 @@ fn is_complete_key(body: &str, kind: &str) -> bool {
         return decoded.len() >= 64;
     }
     der_is_complete(&decoded)
+}
+
+/// One line of a PEM body as it is written: in a file it is the line
+/// itself; in a string literal (`'MIIE..' +`, `"..\n",`) it is what lies
+/// between the quotes. `+` and `/` are base64 digits, so they are only
+/// stripped as concatenation outside the quotes, never from the line.
+fn unquoted(line: &str) -> &str {
+    const QUOTES: [char; 3] = ['"', '\'', '`'];
+    let line = line.trim();
+    match (line.find(QUOTES), line.rfind(QUOTES)) {
+        (Some(open), Some(close)) if close > open => &line[open + 1..close],
+        // One quote: a literal that closes here (`..abc",`, or a bare `' +`
+        // after a `\n` escape) or opens here (`'MIIE..`).
+        (Some(at), _) => {
+            let (before, after) = (line[..at].trim(), line[at + 1..].trim());
+            let joiner = |text: &str| text.chars().all(|c| matches!(c, '+' | ',' | ';' | ')'));
+            if !before.is_empty() || joiner(after) {
+                before
+            } else {
+                after
+            }
+        }
+        _ => line.trim_end_matches('\\').trim(),
+    }
 }
 
 /// A DER SEQUENCE whose declared length is exactly the data present.
@@ -605,6 +627,44 @@ mod tests {
             whats("GITHUB_TOKEN=ghp_gBaVbVJBMQKnY8qS0BFn7BwpkZ01BZGaG7yO"),
             ["GitHub token"]
         );
+    }
+
+    /// A throwaway RSA key generated for this test, chosen because two of
+    /// its base64 lines begin or end with `+`.
+    const KEY_LINES_WITH_PLUS: &[&str] = &[
+        "MIICXAIBAAKBgQC1TqpAhFJRB2ZdPzetaXs0wpftAalaLmL9YYZYnTOFHrba2KbW",
+        "FwWIv3jgnCEQqunpTchyEHyiBl5njLz0cT4ZPr3IQDSGyuWxy8sQvejZGbQ5Ui9F",
+        "+b9SI+Q3J+0htTjxkfUqMuR/t7jmT3/pV7HjgNnAGxRd7OOnmKcwGg8BWQIDAQAB",
+        "AoGAdUCFbCnmzk45zg4HJNe1fR5ngDf13MNo8zJx3rbzTaDaYleANa43vwMM2j0+",
+        "SPgvQ9kwy0uMPoBd5xumS3M806HuTrAcE4G7i85sFQWzykCLENio348wSyhRh6cN",
+        "NdzNjTu6dv5zouJ41jmw6SvfPN2S7g9b77tYEremxex6Uo0CQQDeBoJ7+k7Oi3zC",
+        "W9pwYaHaDhiq1LZLIYrFqwL3p0wYcHIRU4YPj8QNtuVDhmg+ZmzPf0z06dpkTP8B",
+        "UcslhFcnAkEA0Q0WXF/W0Bb7pkYZoasw9wCFrt0Fc+URlGx19+m0VMICvccamRw5",
+        "sPrXoFBkjejdnkL5UspwQfllioBWHn0zfwJAPhFRzvjVqRYDhY4KDdqtVXkVWkRm",
+        "xbAVzFaXWMZTFo3wxXk1BAqrwy26/9qGL9OQXZ131Qu++sUvkJ3eDZnmhwJABgdc",
+        "l7lj1ohzJW5sGs93EAiB0nMpTxhSE3e1RzsEKlWWAqcVS0kXGNWDFmp7G+SVT5Ua",
+        "35pa9mwc04uz8BkoPQJBAJuKxKAaDvHLT1lHOfIf4LTYY6w0s7mzpfZE5heT8YkL",
+        "Y9ThZ+cVOqkVLF86R6/Z0NKZhh4BNYKuZ/ui1C5tDwU=",
+    ];
+
+    #[test]
+    fn base64_lines_that_begin_or_end_with_plus_stay_whole() {
+        let body = KEY_LINES_WITH_PLUS.join("\n");
+        assert!(KEY_LINES_WITH_PLUS.iter().any(|l| l.starts_with('+')));
+        assert!(KEY_LINES_WITH_PLUS.iter().any(|l| l.ends_with('+')));
+        let pem =
+            format!("-----BEGIN RSA PRIVATE KEY-----\n{body}\n-----END RSA PRIVATE KEY-----\n");
+        assert_eq!(whats(&pem), ["RSA private key (PEM block)"]);
+        // The same key as concatenated JavaScript literals.
+        let literals: Vec<String> = KEY_LINES_WITH_PLUS
+            .iter()
+            .map(|l| format!("  '{l}\\n' +"))
+            .collect();
+        let js = format!(
+            "const key = '-----BEGIN RSA PRIVATE KEY-----\\n' +\n{}\n  '-----END RSA PRIVATE KEY-----';\n",
+            literals.join("\n")
+        );
+        assert_eq!(whats(&js), ["RSA private key (PEM block)"]);
     }
 
     #[test]
