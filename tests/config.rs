@@ -48,6 +48,25 @@ fn rules_found(output: &std::process::Output) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The findings of `authlint scan --format json ARGS` run in `dir`.
+fn findings(dir: &Path, args: &[&str]) -> Vec<serde_json::Value> {
+    let output = authlint(dir)
+        .args(["scan", "--format", "json"])
+        .args(args)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    report["findings"].as_array().unwrap().clone()
+}
+
+/// The line of each finding.
+fn lines(findings: &[serde_json::Value]) -> Vec<u64> {
+    findings
+        .iter()
+        .map(|f| f["line"].as_u64().unwrap())
+        .collect()
+}
+
 #[test]
 fn the_configuration_is_found_from_the_scanned_path_upward() {
     let dir = repo("[rules]\nignore = [\"jwt/no-expiry\"]\n");
@@ -244,21 +263,9 @@ fn allowlisted_secret_values_are_not_reported() {
         app.use(session({ secret: 'test-fixture-secret', resave: false }));\n\
         app.use(session({ secret: 'keyboard cat', resave: false }));\n";
     write(dir.path(), "src/app.js", session);
-    let scan = |dir: &Path| {
-        let output = authlint(dir)
-            // The session rules also judge these set-ups; only the secrets
-            // are the subject here.
-            .args(["scan", "--select", "secret", "--format", "json", "src"])
-            .output()
-            .unwrap();
-        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-        report["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| f["line"].as_u64().unwrap())
-            .collect::<Vec<_>>()
-    };
+    // The session rules also judge these set-ups; only the secrets are the
+    // subject here.
+    let scan = |dir: &Path| lines(&findings(dir, &["--select", "secret", "src"]));
     assert_eq!(
         scan(dir.path()),
         vec![3, 4],
@@ -286,24 +293,10 @@ fn public_paths_silence_missing_security_for_those_operations() {
         \x20 /orders:\n    get:\n      security: []\n      responses: {'200': {description: ok}}\n";
     write(dir.path(), "api/openapi.yaml", contract);
     let paths = |dir: &Path| {
-        let output = authlint(dir)
-            .args([
-                "scan",
-                "--format",
-                "json",
-                "--select",
-                "openapi/missing-security",
-                "api",
-            ])
-            .output()
-            .unwrap();
-        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-        report["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| f["line"].as_u64().unwrap())
-            .collect::<Vec<_>>()
+        lines(&findings(
+            dir,
+            &["--select", "openapi/missing-security", "api"],
+        ))
     };
     assert_eq!(paths(dir.path()), vec![8, 12], "reported at each `get`");
     write(
@@ -337,21 +330,7 @@ fn a_session_idle_limit_reports_longer_lifetimes_and_library_defaults() {
         }\n";
     write(dir.path(), "src/service.rs", service);
     let scan = |dir: &Path| {
-        let output = authlint(dir)
-            .args([
-                "scan",
-                "--select",
-                "session/no-idle-timeout",
-                "--format",
-                "json",
-                "src",
-            ])
-            .output()
-            .unwrap();
-        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-        report["findings"]
-            .as_array()
-            .unwrap()
+        findings(dir, &["--select", "session/no-idle-timeout", "src"])
             .iter()
             .map(|f| {
                 format!(

@@ -7,7 +7,6 @@
 //! per thread, grammar and literal, and reused.
 
 use std::cell::RefCell;
-use std::hash::{Hash, Hasher};
 use std::num::NonZeroU16;
 
 use tree_sitter::{Language, Node};
@@ -18,32 +17,9 @@ type NameKey = (usize, usize);
 thread_local! {
     /// Field ids by grammar and name. A few dozen entries at most (three
     /// grammars, the fields the rules use), so a list searched from the
-    /// front beats hashing.
-    static FIELD_IDS: RefCell<Vec<(usize, NameKey, Option<NonZeroU16>)>> =
+    /// front beats hashing; grammars compare by the address of their table.
+    static FIELD_IDS: RefCell<Vec<(Language, NameKey, Option<NonZeroU16>)>> =
         const { RefCell::new(Vec::new()) };
-}
-
-/// Identifies a grammar by the address of its table, which is what
-/// `Language` hashes; this hasher keeps the address instead of mixing it.
-fn grammar_key(language: &Language) -> usize {
-    #[derive(Default)]
-    struct Address(usize);
-    impl Hasher for Address {
-        fn finish(&self) -> u64 {
-            self.0 as u64
-        }
-        fn write(&mut self, bytes: &[u8]) {
-            for byte in bytes {
-                self.0 = self.0.rotate_left(8) ^ usize::from(*byte);
-            }
-        }
-        fn write_usize(&mut self, value: usize) {
-            self.0 = value;
-        }
-    }
-    let mut address = Address::default();
-    language.hash(&mut address);
-    address.0
 }
 
 pub trait FieldAccess<'t> {
@@ -55,14 +31,13 @@ pub trait FieldAccess<'t> {
 impl<'t> FieldAccess<'t> for Node<'t> {
     fn field(&self, name: &'static str) -> Option<Node<'t>> {
         let language = self.language();
-        let grammar = grammar_key(&language);
         let key = (name.as_ptr() as usize, name.len());
         let id = FIELD_IDS.with_borrow_mut(|ids| {
-            if let Some((_, _, id)) = ids.iter().find(|(g, k, _)| *g == grammar && *k == key) {
+            if let Some((_, _, id)) = ids.iter().find(|(g, k, _)| g == &*language && *k == key) {
                 return *id;
             }
             let id = language.field_id_for_name(name);
-            ids.push((grammar, key, id));
+            ids.push(((*language).clone(), key, id));
             id
         })?;
         self.child_by_field_id(id.get())

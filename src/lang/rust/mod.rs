@@ -43,6 +43,21 @@ impl<'a> RustFile<'a> {
     }
 }
 
+/// Strips what does not change which value an expression stands for:
+/// `?`, `.await`, parentheses, references, invisible groups.
+pub fn peel(mut expr: &syn::Expr) -> &syn::Expr {
+    loop {
+        expr = match expr {
+            syn::Expr::Paren(inner) => &inner.expr,
+            syn::Expr::Reference(inner) => &inner.expr,
+            syn::Expr::Try(inner) => &inner.expr,
+            syn::Expr::Await(inner) => &inner.base,
+            syn::Expr::Group(inner) => &inner.expr,
+            _ => return expr,
+        };
+    }
+}
+
 pub fn span_range(span: Span) -> Range<usize> {
     span.byte_range()
 }

@@ -11,6 +11,7 @@
 
 use std::ops::Range;
 
+use super::peel;
 use proc_macro2::Span;
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
@@ -569,21 +570,6 @@ fn route_attribute_method(
         }
         _ => None,
     })
-}
-
-/// Strips what does not change which router an expression is: `?`,
-/// `.await`, parentheses, references.
-fn peel(mut expr: &Expr) -> &Expr {
-    loop {
-        expr = match expr {
-            Expr::Paren(inner) => &inner.expr,
-            Expr::Reference(inner) => &inner.expr,
-            Expr::Try(inner) => &inner.expr,
-            Expr::Await(inner) => &inner.base,
-            Expr::Group(inner) => &inner.expr,
-            _ => return expr,
-        };
-    }
 }
 
 /// `auth::routes` as written, segments joined with `::`.

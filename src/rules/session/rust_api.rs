@@ -11,7 +11,7 @@ use syn::{Expr, ExprCall, ExprMethodCall};
 
 use super::{is_credential_cookie_constant, is_credential_cookie_name};
 use crate::lang::rust::sensitive::sensitive;
-use crate::lang::rust::{FnBody, RustFile};
+use crate::lang::rust::{FnBody, RustFile, peel};
 use crate::lang::sensitive::words;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -139,13 +139,10 @@ fn classify(file: &RustFile<'_>, path: &syn::Path) -> Option<RustLibrary> {
 /// The expression a method chain starts from: `a.b().c()?` starts at `a`.
 fn chain_root(mut expression: &Expr) -> &Expr {
     loop {
-        expression = match expression {
-            Expr::MethodCall(call) => &call.receiver,
-            Expr::Paren(inner) => &inner.expr,
-            Expr::Try(inner) => &inner.expr,
-            Expr::Await(inner) => &inner.base,
-            _ => return expression,
-        };
+        match peel(expression) {
+            Expr::MethodCall(call) => expression = &call.receiver,
+            root => return root,
+        }
     }
 }
 
