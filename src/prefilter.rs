@@ -8,7 +8,7 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
-use crate::rules::{Gate, Rule};
+use crate::rules::{Gate, GateInput, Rule};
 
 pub struct Prefilter {
     /// One automaton per distinct list of trigger words (a family's rules
@@ -66,12 +66,13 @@ impl Prefilter {
     /// Which rules may find something in this text, by index.
     pub fn applicable(&self, text: &str) -> Vec<bool> {
         let found: Vec<bool> = self.automata.iter().map(|a| a.is_match(text)).collect();
+        let input = GateInput::new(text);
         self.automaton_of
             .iter()
             .zip(&self.gates)
             .map(|(automaton, gate)| {
                 let triggered = automaton.is_none_or(|index| found[index]);
-                triggered && gate.is_none_or(|gate| gate(text))
+                triggered && gate.is_none_or(|gate| gate(&input))
             })
             .collect()
     }

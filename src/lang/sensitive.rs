@@ -530,14 +530,48 @@ pub fn contains_ignoring_case(text: &str, word: &str) -> bool {
     })
 }
 
-/// Whether any name or string in a text classifies as a credential that
-/// `accept` takes: the prefilter gate of rules that only report values
-/// [`classify_name`] recognises. It finds every trigger word, widens it to
-/// the identifier or string key around it (`x-hub-signature` and the
-/// identifiers on either side of a `-`), and classifies that; a file where
-/// `token` only ever appears inside `tokenizer` or `SyntaxKind.Token`-like
-/// names that are not credentials is not parsed for such rules.
-pub fn text_names(text: &str, accept: impl Fn(Kind) -> bool) -> bool {
+/// The kinds of credential the names in a text stand for, as a set.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct NamedKinds(u8);
+
+impl NamedKinds {
+    const ALL: [Kind; 7] = [
+        Kind::Password,
+        Kind::PasswordHash,
+        Kind::Token,
+        Kind::Secret,
+        Kind::Signature,
+        Kind::Otp,
+        Kind::Nonce,
+    ];
+
+    fn bit(kind: Kind) -> u8 {
+        1 << (kind as u8)
+    }
+
+    fn insert(&mut self, kind: Kind) {
+        self.0 |= Self::bit(kind);
+    }
+
+    fn is_full(self) -> bool {
+        Self::ALL.iter().all(|&kind| self.0 & Self::bit(kind) != 0)
+    }
+
+    /// Whether any kind in the set is one `accept` takes.
+    pub fn any(self, accept: impl Fn(Kind) -> bool) -> bool {
+        Self::ALL
+            .iter()
+            .any(|&kind| self.0 & Self::bit(kind) != 0 && accept(kind))
+    }
+}
+
+/// Which kinds of credential the names and strings of a text stand for:
+/// what the prefilter gates of rules that only report values
+/// [`classify_name`] recognises ask, worked out once per file for all of
+/// them. It finds every trigger word, widens it to the identifier or string
+/// key around it (`x-hub-signature` and the identifiers on either side of a
+/// `-`), and classifies that; `token` inside `tokenizer` names nothing.
+pub fn named_kinds(text: &str) -> NamedKinds {
     use std::collections::HashSet;
     use std::sync::LazyLock;
 
@@ -567,23 +601,26 @@ pub fn text_names(text: &str, accept: impl Fn(Kind) -> bool) -> bool {
             .map_or(bytes.len(), |i| end + i);
         (from, to)
     };
+    let mut named = NamedKinds::default();
     let mut seen: HashSet<&str> = HashSet::new();
     let mut at = 0;
     while let Some(found) = TRIGGERS.find(Input::new(text).span(at..text.len())) {
         let (name_from, name_to) = widen(found.start(), found.end(), &in_name);
         let (key_from, key_to) = widen(found.start(), found.end(), &in_key);
         for candidate in [&text[name_from..name_to], &text[key_from..key_to]] {
-            if seen.insert(candidate)
-                && classify_name(candidate)
-                    .or_else(|| classify_producer(candidate))
-                    .is_some_and(&accept)
-            {
-                return true;
+            if !seen.insert(candidate) {
+                continue;
             }
+            if let Some(kind) = classify_name(candidate).or_else(|| classify_producer(candidate)) {
+                named.insert(kind);
+            }
+        }
+        if named.is_full() {
+            break;
         }
         at = key_to.max(found.end());
     }
-    false
+    named
 }
 
 #[cfg(test)]
@@ -593,22 +630,16 @@ mod tests {
     #[test]
     fn text_names_reads_names_not_substrings() {
         let any = |_: Kind| true;
-        assert!(text_names(
-            "if (req.body.password === user.password) {}",
-            any
-        ));
-        assert!(text_names(
-            "const sig = req.get('X-Hub-Signature-256');",
-            |k| k == Kind::Signature
-        ));
-        assert!(text_names("let resetToken = make();", |k| k == Kind::Token));
-        assert!(!text_names(
-            "const tokenizer = createScanner(); spinner.start();",
-            any
-        ));
-        assert!(!text_names("let resetToken = make();", |k| k == Kind::Password));
-        assert!(!text_names("", any));
-        assert!(text_names("const code = generateResetCode();", |k| k == Kind::Otp));
+        assert!(named_kinds("if (req.body.password === user.password) {}").any(any));
+        assert!(
+            named_kinds("const sig = req.get('X-Hub-Signature-256');")
+                .any(|k| k == Kind::Signature)
+        );
+        assert!(named_kinds("let resetToken = make();").any(|k| k == Kind::Token));
+        assert!(!named_kinds("const tokenizer = createScanner(); spinner.start();").any(any));
+        assert!(!named_kinds("let resetToken = make();").any(|k| k == Kind::Password));
+        assert!(!named_kinds("").any(any));
+        assert!(named_kinds("const code = generateResetCode();").any(|k| k == Kind::Otp));
     }
 
     #[test]

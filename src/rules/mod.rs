@@ -20,6 +20,7 @@ use crate::finding::{Diagnostic, Severity};
 use crate::lang::js::JsFile;
 use crate::lang::openapi::OpenApiFile;
 use crate::lang::rust::RustFile;
+use crate::lang::sensitive::{Kind, NamedKinds, named_kinds};
 use crate::source::{LanguageFamily, SourceFile};
 
 /// A rule: what it is, how it maps to the standards, and its checks.
@@ -46,7 +47,32 @@ pub struct Rule {
 }
 
 /// A test of a file's text alone: may the rule find anything in it?
-pub type Gate = fn(&str) -> bool;
+pub type Gate = fn(&GateInput<'_>) -> bool;
+
+/// What a gate reads: a file's text, and what the names in it stand for,
+/// worked out on first use and shared by every gate that asks about the
+/// same file (one pass over the text, not one per rule).
+pub struct GateInput<'t> {
+    pub text: &'t str,
+    named: std::cell::OnceCell<NamedKinds>,
+}
+
+impl<'t> GateInput<'t> {
+    pub fn new(text: &'t str) -> Self {
+        Self {
+            text,
+            named: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// Whether a name or string of the text classifies as a credential
+    /// kind that `accept` takes.
+    pub fn names(&self, accept: impl Fn(Kind) -> bool) -> bool {
+        self.named
+            .get_or_init(|| named_kinds(self.text))
+            .any(accept)
+    }
+}
 
 /// A rule's check for each kind of file. Rules fill in what they cover and
 /// leave the rest to `..Checks::NONE`, so a new kind of file touches only

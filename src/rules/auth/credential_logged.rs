@@ -10,10 +10,8 @@ use crate::lang::js::{
 };
 use crate::lang::rust::sensitive::{MacroValue, macro_values, sensitive};
 use crate::lang::rust::{FnBody, RustFile};
-use crate::lang::sensitive::{
-    Kind, classify_name, is_ambiguous, mentions_authentication, text_names,
-};
-use crate::rules::{Checks, Rule};
+use crate::lang::sensitive::{Kind, classify_name, is_ambiguous, mentions_authentication};
+use crate::rules::{Checks, GateInput, Rule};
 use crate::source::LanguageFamily;
 
 pub static RULE: Rule = Rule {
@@ -36,8 +34,8 @@ pub static RULE: Rule = Rule {
 };
 
 /// The prefilter gate: something is named a credential.
-fn may_report(text: &str) -> bool {
-    text_names(text, |kind| kind != Kind::Nonce)
+fn may_report(input: &GateInput<'_>) -> bool {
+    input.names(|kind| kind != Kind::Nonce)
 }
 
 const DOCS: &str = r#"

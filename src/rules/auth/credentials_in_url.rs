@@ -11,10 +11,8 @@ use crate::lang::js::{
 };
 use crate::lang::rust::sensitive::{extractors, request_part};
 use crate::lang::rust::{FnBody, RustFile};
-use crate::lang::sensitive::{
-    Kind, RequestPart, classify_name, contains_ignoring_case, text_names, words,
-};
-use crate::rules::{Checks, Rule};
+use crate::lang::sensitive::{Kind, RequestPart, classify_name, contains_ignoring_case, words};
+use crate::rules::{Checks, GateInput, Rule};
 use crate::source::LanguageFamily;
 
 pub static RULE: Rule = Rule {
@@ -38,8 +36,9 @@ pub static RULE: Rule = Rule {
 
 /// The prefilter gate: a query string is read, and something is named a
 /// credential.
-fn may_report(text: &str) -> bool {
-    contains_ignoring_case(text, "query") && text_names(text, |kind| kind != Kind::Nonce)
+fn may_report(input: &GateInput<'_>) -> bool {
+    let text = input.text;
+    contains_ignoring_case(text, "query") && input.names(|kind| kind != Kind::Nonce)
 }
 
 const DOCS: &str = r#"

@@ -13,10 +13,9 @@ use crate::lang::js::{FUNCTION_KINDS, FieldAccess, JsFile, Sensitive, equality_s
 use crate::lang::rust::sensitive::{Sensitive as RustSensitive, macro_code, sensitive};
 use crate::lang::rust::{FnBody, RustFile};
 use crate::lang::sensitive::{
-    Kind, RequestPart, contains_ignoring_case, is_bare, mentions_authentication,
-    names_verification, text_names,
+    Kind, RequestPart, contains_ignoring_case, is_bare, mentions_authentication, names_verification,
 };
-use crate::rules::{Checks, Rule};
+use crate::rules::{Checks, GateInput, Rule};
 use crate::source::LanguageFamily;
 
 pub static RULE: Rule = Rule {
@@ -40,9 +39,10 @@ pub static RULE: Rule = Rule {
 
 /// The prefilter gate: a compared value is a token, secret, signature or
 /// password hash by a name in the file, or an HMAC digest.
-fn may_report(text: &str) -> bool {
+fn may_report(input: &GateInput<'_>) -> bool {
+    let text = input.text;
     contains_ignoring_case(text, "hmac")
-        || text_names(text, |kind| {
+        || input.names(|kind| {
             matches!(
                 kind,
                 Kind::Token | Kind::Secret | Kind::Signature | Kind::PasswordHash

@@ -14,14 +14,14 @@ use crate::lang::js::{
 use crate::lang::rust::sensitive::sensitive;
 use crate::lang::rust::{FnBody, RustFile};
 use crate::lang::sensitive::{
-    Kind, RequestPart, classify_name, classify_producer, contains_ignoring_case, text_names,
+    Kind, RequestPart, classify_name, classify_producer, contains_ignoring_case,
 };
 use crate::rules::crypto::{
     is_field_by_field_js, is_field_by_field_rust, is_trivial_js, is_trivial_rust,
 };
 use crate::rules::password::count;
 use crate::rules::password::thresholds::{OTP_MAX_WINDOW, OTP_MIN_DIGITS};
-use crate::rules::{Checks, Rule};
+use crate::rules::{Checks, GateInput, Rule};
 use crate::source::LanguageFamily;
 
 pub static RULE: Rule = Rule {
@@ -54,11 +54,12 @@ pub static RULE: Rule = Rule {
 
 /// The prefilter gate: an OTP library, or a value or producer named for a
 /// one-time code.
-fn may_report(text: &str) -> bool {
+fn may_report(input: &GateInput<'_>) -> bool {
+    let text = input.text;
     ["otp", "speakeasy"]
         .iter()
         .any(|word| contains_ignoring_case(text, word))
-        || text_names(text, |kind| kind == Kind::Otp)
+        || input.names(|kind| kind == Kind::Otp)
 }
 
 const DOCS: &str = r"

@@ -12,9 +12,9 @@ use crate::lang::js::{
 use crate::lang::rust::sensitive::{self as rust_sensitive, Sensitive as RustSensitive};
 use crate::lang::rust::{FnBody, RustFile};
 use crate::lang::sensitive::{
-    Kind, RequestPart, classify_name, is_confirmation, mentions_authentication, text_names,
+    Kind, RequestPart, classify_name, is_confirmation, mentions_authentication,
 };
-use crate::rules::{Checks, Rule};
+use crate::rules::{Checks, GateInput, Rule};
 use crate::source::LanguageFamily;
 
 pub static RULE: Rule = Rule {
@@ -38,8 +38,8 @@ pub static RULE: Rule = Rule {
 
 /// The prefilter gate: both the comparisons and the writes need a value
 /// named a password.
-fn may_report(text: &str) -> bool {
-    text_names(text, |kind| kind == Kind::Password)
+fn may_report(input: &GateInput<'_>) -> bool {
+    input.names(|kind| kind == Kind::Password)
 }
 
 const DOCS: &str = r#"

@@ -14,8 +14,8 @@ use super::thresholds::PASSWORD_MIN_LENGTH;
 use crate::finding::{Diagnostic, Severity};
 use crate::lang::js::{FieldAccess, JsFile, Property, Value, call_arguments, unwrap_expression};
 use crate::lang::rust::{FnBody, RustFile, sensitive as rust_sensitive};
-use crate::lang::sensitive::{Kind, contains_ignoring_case, text_names, words};
-use crate::rules::{Checks, Rule};
+use crate::lang::sensitive::{Kind, contains_ignoring_case, words};
+use crate::rules::{Checks, GateInput, Rule};
 use crate::source::LanguageFamily;
 
 pub static RULE: Rule = Rule {
@@ -39,8 +39,9 @@ pub static RULE: Rule = Rule {
 
 /// The prefilter gate: every rule the check knows is declared on something
 /// named a password, or says "password" (`IsStrongPassword`, a message).
-fn may_report(text: &str) -> bool {
-    contains_ignoring_case(text, "password") || text_names(text, |kind| kind == Kind::Password)
+fn may_report(input: &GateInput<'_>) -> bool {
+    let text = input.text;
+    contains_ignoring_case(text, "password") || input.names(|kind| kind == Kind::Password)
 }
 
 const DOCS: &str = r"

@@ -26,7 +26,7 @@ pub static RULE: Rule = Rule {
     checks: Checks {
         js: Some(check_js),
         rust: Some(check_rust),
-        gate: Some(credential_gate::may_report),
+        gate: Some(|input| credential_gate::may_report(input.text)),
         ..Checks::NONE
     },
 };
